@@ -1,0 +1,50 @@
+"""`headroom` entry point. No argument opens the desktop app; subcommands run headless and never
+start Qt. Each command lives in `app/commands/<name>.py` with `add_parser()` and `run()`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from app.commands import tokens
+from engine.config import SettingsError
+
+# Order is the order shown in --help. Each module: NAME, HELP, add_arguments(parser), run(args).
+COMMANDS: list[ModuleType] = [tokens]
+DEFAULT_COMMAND: str | None = None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="headroom", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMANDS:
+        command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        command.add_argument("--data-dir", metavar="DIR",
+                             help="where Headroom keeps its data (also $HEADROOM_DATA_DIR)")
+        module.add_arguments(command)
+        command.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list and DEFAULT_COMMAND:
+        args_list = [DEFAULT_COMMAND]
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    args.environ = dict(os.environ)
+    try:
+        return int(args.handler(args) or 0)
+    except SettingsError as err:
+        print(f"headroom: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
