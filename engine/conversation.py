@@ -130,6 +130,8 @@ class Decision:
     ccr_key: str | None = None
     tokens_estimated: bool = False
     lossy: bool = False
+    # What was sent (optimize) or would have been sent (audit); None when the block was kept.
+    compressed_text: str | None = None
 
 
 @dataclass
