@@ -1,0 +1,11 @@
+"""The compressors the router chooses from, in one explicit list. Each compressor owner adds
+their class here; the router picks by `score()`, so order only breaks ties (earlier wins)."""
+
+from __future__ import annotations
+
+from engine.compressors.base import Compressor
+
+
+def default_compressors() -> list[Compressor]:
+    compressors: list[Compressor] = []
+    return compressors
