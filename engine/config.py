@@ -4,6 +4,7 @@ validated, and passed down explicitly. No module reads os.environ on its own."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -14,6 +15,10 @@ from urllib.parse import urlparse
 import platformdirs
 
 DATA_DIR_ENV = "HEADROOM_DATA_DIR"
+SETTINGS_FILE = "settings.json"
+# What the desktop's Settings page may change and save to <data_dir>/settings.json.
+PERSISTED_FIELDS = ("host", "port", "openai_upstream", "anthropic_upstream", "default_mode",
+                    "body_storage", "ccr_ttl_seconds", "ccr_max_bytes")
 
 
 class Mode(StrEnum):
@@ -99,9 +104,10 @@ def _check_url(name: str, url: str) -> None:
 def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None,
                   **overrides: Any) -> Settings:
     """Build and validate Settings. `data_dir` (the --data-dir flag) beats HEADROOM_DATA_DIR.
-    Overrides that are None are ignored, so CLI parsers can pass every flag through."""
+    Overrides that are None are ignored, so CLI parsers can pass every flag through; they beat
+    what the Settings page saved in <data_dir>/settings.json, which beats the defaults."""
     path = Path(data_dir).expanduser() if data_dir else default_data_dir(environ)
-    given = {k: v for k, v in overrides.items() if v is not None}
+    given = read_settings_file(path) | {k: v for k, v in overrides.items() if v is not None}
     try:
         settings = Settings(data_dir=path, **given)
     except TypeError as err:
@@ -110,3 +116,28 @@ def load_settings(environ: Mapping[str, str], data_dir: str | Path | None = None
         return settings.validated()
     except ValueError as err:
         raise SettingsError(str(err)) from err
+
+
+def read_settings_file(data_dir: Path) -> dict[str, Any]:
+    """The saved subset of settings (PERSISTED_FIELDS) from <data_dir>/settings.json, or {}."""
+    path = data_dir / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise SettingsError(f"{path} is not readable JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path} must hold a JSON object")
+    return {k: v for k, v in data.items() if k in PERSISTED_FIELDS}
+
+
+def write_settings_file(settings: Settings) -> Path:
+    """Save the persisted fields of already validated settings; atomic replace."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / SETTINGS_FILE
+    data = {name: getattr(settings, name) for name in PERSISTED_FIELDS}
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path

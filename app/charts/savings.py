@@ -1,0 +1,92 @@
+"""The Savings page's charts: tokens before/after over time (DateAxisItem), tokens saved per
+workload (bars), and the distribution of the latency the proxy adds (histogram)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from app.charts.base import Chart, CompactAxis
+from app.repository import SeriesPoint, WorkloadRow
+
+
+class TokensOverTime(Chart):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Tokens per interval: before vs after", parent,
+                         {"bottom": pg.DateAxisItem(), "left": CompactAxis("left")})
+        self.addLegend(offset=(10, 5), labelTextSize="8pt")
+        self.before = self.plot([], [], name="before", stepMode=None)
+        self.after = self.plot([], [], name="after (sent)")
+        self.saved_fill: pg.FillBetweenItem | None = None
+        self._points: list[SeriesPoint] = []
+
+    def set_points(self, points: list[SeriesPoint]) -> None:
+        self._points = points
+        self.schedule()
+
+    def redraw(self) -> None:
+        if self.colors is None:
+            return
+        xs = np.array([p.at for p in self._points], dtype=float)
+        self.before.setData(xs, np.array([p.tokens_before for p in self._points], dtype=float),
+                            pen=pg.mkPen(self.colors.muted, width=1.5))
+        self.after.setData(xs, np.array([p.tokens_after for p in self._points], dtype=float),
+                           pen=pg.mkPen(self.colors.accent, width=2))
+        if self.saved_fill is None:
+            self.saved_fill = pg.FillBetweenItem(self.before, self.after)
+            self.addItem(self.saved_fill)
+        fill = pg.mkColor(self.colors.good)
+        fill.setAlpha(50)
+        self.saved_fill.setBrush(fill)
+
+
+class WorkloadBars(Chart):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Tokens saved per workload", parent, {"left": CompactAxis("left")})
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        self.addItem(self.bars)
+        self._rows: list[WorkloadRow] = []
+
+    def set_rows(self, rows: list[WorkloadRow]) -> None:
+        self._rows = rows[:8]
+        self.schedule()
+
+    def redraw(self) -> None:
+        if self.colors is None:
+            return
+        saved = [max(0, r.tokens_before - r.tokens_after) for r in self._rows]
+        xs = list(range(len(saved)))
+        self.bars.setOpts(x=xs, height=saved, width=0.6, brush=self.colors.good,
+                          pen=pg.mkPen(None))
+        self.getPlotItem().getAxis("bottom").setTicks([[(x, _label(r.workload))
+                                                        for x, r in zip(xs, self._rows,
+                                                                        strict=True)]])
+        if xs:
+            self.setXRange(-0.6, len(xs) - 0.4, padding=0)
+
+
+def _label(name: str) -> str:
+    return name if len(name) <= 14 else name[:13] + "…"
+
+
+class OverheadHistogram(Chart):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Latency the proxy adds (ms)", parent)
+        self.curve = self.plot([], [], stepMode="center", fillLevel=0)
+        self._samples: tuple[float, ...] = ()
+
+    def set_samples(self, samples: tuple[float, ...]) -> None:
+        self._samples = samples
+        self.schedule()
+
+    def redraw(self) -> None:
+        if self.colors is None or not self._samples:
+            self.curve.setData([0.0, 1.0], [0.0])
+            return
+        data = np.array(self._samples, dtype=float)
+        top = float(np.percentile(data, 99)) or 1.0
+        counts, edges = np.histogram(np.clip(data, 0, top), bins=30)
+        fill = pg.mkColor(self.colors.accent)
+        fill.setAlpha(90)
+        self.curve.setData(edges, counts, pen=pg.mkPen(self.colors.accent), brush=fill)

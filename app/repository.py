@@ -1,0 +1,167 @@
+"""What the GUI reads, in the GUI's own terms. `Repository` is the one seam between the windows and
+the recorded data: the real implementation (app/store_repository.py) maps engine.store.queries onto
+these rows; tests may pass their own. Everything here is plain, immutable data, safe to hand from a
+worker thread to the GUI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from engine.conversation import Exchange
+
+
+class SortKey(StrEnum):
+    TIME = "time"
+    PROVIDER = "provider"
+    MODEL = "model"
+    TOKENS_BEFORE = "tokens_before"
+    TOKENS_AFTER = "tokens_after"
+    SAVED = "saved"
+    COST_SAVED = "cost_saved"
+    LATENCY = "latency"
+    STATUS = "status"
+    MODE = "mode"
+
+
+@dataclass(frozen=True)
+class ExchangeFilter:
+    model: str | None = None
+    tool: str | None = None
+    status: str | None = None  # "ok" | "error"
+    min_saved: float | None = None  # fraction 0..1
+    search: str | None = None  # full text over bodies
+
+    @property
+    def empty(self) -> bool:
+        return self == ExchangeFilter()
+
+
+@dataclass(frozen=True)
+class ExchangeRow:
+    id: str
+    started_at: float
+    provider: str
+    model: str
+    tools: tuple[str, ...]
+    tokens_before: int
+    tokens_after: int
+    cost_saved_usd: float | None
+    total_ms: float | None
+    status_code: int | None
+    error: str | None
+    mode: str
+    tokens_estimated: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None or (self.status_code is not None and self.status_code >= 400)
+
+
+@dataclass(frozen=True)
+class Totals:
+    requests: int = 0
+    tokens_before: int = 0
+    tokens_after: int = 0
+    cost_saved_usd: float = 0.0
+    median_saved: float | None = None
+    retrievals: int = 0
+    retrieval_hits: int = 0
+    cached_tokens: int = 0
+    billed_input_tokens: int = 0
+
+    @property
+    def tokens_saved(self) -> int:
+        return max(0, self.tokens_before - self.tokens_after)
+
+    @property
+    def retrieval_rate(self) -> float | None:
+        return self.retrievals / self.requests if self.requests else None
+
+    @property
+    def cache_hit_rate(self) -> float | None:
+        if not self.billed_input_tokens:
+            return None
+        return self.cached_tokens / self.billed_input_tokens
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    at: float  # bucket start, epoch seconds
+    tokens_before: int
+    tokens_after: int
+    cost_saved_usd: float
+    requests: int
+
+
+@dataclass(frozen=True)
+class WorkloadRow:
+    workload: str
+    requests: int
+    tokens_before: int
+    tokens_after: int
+    billed_input_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class ToolRow:
+    name: str
+    calls: int
+    tokens_before: int
+    tokens_after: int
+    would_save: int  # tokens optimize saves (or would have saved, for audited calls)
+    median_saved: float | None
+    retrievals: int
+    last_seen: float | None
+    mode: str
+
+
+@dataclass(frozen=True)
+class RetrievalRow:
+    created_at: float
+    key: str
+    tool_name: str | None
+    query: str | None
+    hit: bool
+    items_returned: int
+    exchange_id: str | None  # the exchange that asked
+    origin_exchange_id: str | None = None  # the exchange whose block was stored under `key`
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    models: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Overhead:
+    """Latency the proxy added, as a sorted sample of milliseconds."""
+
+    proxy_ms: tuple[float, ...] = field(default_factory=tuple)
+
+
+class Repository(Protocol):
+    """Read-only access, called from worker threads (implementations must be thread-safe)."""
+
+    def count_exchanges(self, flt: ExchangeFilter) -> int: ...
+
+    def list_exchanges(self, flt: ExchangeFilter, sort: SortKey, descending: bool,
+                       offset: int, limit: int) -> list[ExchangeRow]: ...
+
+    def exchange_detail(self, exchange_id: str) -> Exchange | None: ...
+
+    def filter_options(self) -> FilterOptions: ...
+
+    def totals(self, since: float | None) -> Totals: ...
+
+    def savings_series(self, since: float | None, bucket_seconds: int) -> list[SeriesPoint]: ...
+
+    def workloads(self, since: float | None) -> list[WorkloadRow]: ...
+
+    def overhead(self, since: float | None) -> Overhead: ...
+
+    def tools(self) -> list[ToolRow]: ...
+
+    def retrievals(self, limit: int) -> list[RetrievalRow]: ...

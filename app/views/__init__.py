@@ -1,0 +1,1 @@
+"""Thin widgets: they lay out models and forward user intent to app.actions."""

@@ -1,0 +1,159 @@
+"""Savings: four headline numbers, tokens before/after over time, savings per workload (chart and
+the Workload | Before | After | Savings table), prompt-cache hit rate and the latency the proxy
+adds. Token counts are Headroom's own (estimated where labelled); billed figures are the
+provider's."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import format as fmt
+from app.charts.savings import OverheadHistogram, TokensOverTime, WorkloadBars
+from app.models.workloads import COL_WORKLOAD, WorkloadsModel
+from app.repository import Overhead, SeriesPoint, Totals, WorkloadRow
+from app.theme import Colors
+
+DAY = 86_400
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    label: str
+    seconds: int | None
+    bucket: int
+
+    def since(self, now: float | None = None) -> float | None:
+        return None if self.seconds is None else (now or time.time()) - self.seconds
+
+
+RANGES = [TimeRange("Last hour", 3600, 60), TimeRange("Today", DAY, 900),
+          TimeRange("7 days", 7 * DAY, 3 * 3600), TimeRange("30 days", 30 * DAY, DAY),
+          TimeRange("All time", None, DAY)]
+
+
+@dataclass(frozen=True)
+class SavingsData:
+    totals: Totals
+    series: list[SeriesPoint]
+    workloads: list[WorkloadRow]
+    overhead: Overhead
+
+
+class Headline(QFrame):
+    def __init__(self, caption: str, good: bool = False) -> None:
+        super().__init__(objectName="card")
+        self.value = QLabel("–", objectName="headlineValueGood" if good else "headlineValue")
+        self.caption = QLabel(caption, objectName="headlineCaption")
+        self.detail = QLabel(objectName="muted")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(0)
+        for label in (self.value, self.caption, self.detail):
+            layout.addWidget(label)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value or "–")
+        self.detail.setText(detail)
+
+
+class SavingsPage(QWidget):
+    range_changed = Signal(object)  # TimeRange
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.range = QComboBox()
+        for item in RANGES:
+            self.range.addItem(item.label, item)
+        self.range.setCurrentIndex(1)
+        self.range.currentIndexChanged.connect(
+            lambda _: self.range_changed.emit(self.range.currentData()))
+        self.tokens = Headline("tokens saved", good=True)
+        self.dollars = Headline("dollars saved (estimated)", good=True)
+        self.median = Headline("median savings per request")
+        self.retrieval = Headline("retrieval rate")
+        self.over_time, self.bars = TokensOverTime(), WorkloadBars()
+        self.overhead = OverheadHistogram()
+        self.workloads = WorkloadsModel(self)
+        self.charts = [self.over_time, self.bars, self.overhead]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addLayout(self._title_row())
+        layout.addLayout(self._headlines())
+        grid = QGridLayout()
+        grid.addWidget(self.over_time, 0, 0, 1, 2)
+        grid.addWidget(self.bars, 1, 0)
+        grid.addWidget(self.overhead, 1, 1)
+        grid.addWidget(self._table(), 2, 0, 1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        grid.setRowStretch(2, 2)
+        layout.addLayout(grid, 1)
+
+    def _title_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Savings", objectName="pageTitle"))
+        row.addStretch(1)
+        self.cache = QLabel(objectName="muted")
+        row.addWidget(self.cache)
+        row.addWidget(self.range)
+        return row
+
+    def _headlines(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for card in (self.tokens, self.dollars, self.median, self.retrieval):
+            row.addWidget(card)
+        return row
+
+    def _table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.workloads)
+        table.setSortingEnabled(True)
+        table.verticalHeader().hide()
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_WORKLOAD, QHeaderView.ResizeMode.Stretch)
+        return table
+
+    def current_range(self) -> TimeRange:
+        value = self.range.currentData()
+        return value if isinstance(value, TimeRange) else RANGES[1]
+
+    def set_colors(self, colors: Colors) -> None:
+        for chart in self.charts:
+            chart.set_colors(colors)
+        self.workloads.set_colors(good=colors.good, bad=colors.bad, muted=colors.muted)
+
+    def show_data(self, data: SavingsData) -> None:
+        t = data.totals
+        self.tokens.set(fmt.compact(t.tokens_saved),
+                        f"{fmt.count(t.tokens_before)} → {fmt.count(t.tokens_after)}")
+        self.dollars.set(fmt.dollars(t.cost_saved_usd), f"{fmt.count(t.requests)} requests")
+        self.median.set(fmt.percent(t.median_saved))
+        self.retrieval.set(fmt.percent(t.retrieval_rate),
+                           f"{fmt.count(t.retrievals)} retrievals, "
+                           f"{fmt.count(t.retrieval_hits)} hits")
+        rate = t.cache_hit_rate
+        self.cache.setText(f"provider prompt-cache hits: {fmt.percent(rate)} of billed input"
+                           if rate is not None else "")
+        self.over_time.set_points(data.series)
+        self.bars.set_rows(data.workloads)
+        self.overhead.set_samples(data.overhead.proxy_ms)
+        self.workloads.set_rows(data.workloads)
