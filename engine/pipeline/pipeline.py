@@ -75,6 +75,13 @@ class Pipeline:
     def __init__(self, stages: Sequence[Stage]):
         self.stages = list(stages)
 
+    def close(self) -> None:
+        """Release what stages hold open (the router's projection cache)."""
+        for stage in self.stages:
+            close = getattr(stage, "close", None)
+            if callable(close):
+                close()
+
     def run(self, conv: Conversation, exchange: Exchange, ctx: PipelineContext) -> None:
         for stage in self.stages:
             snapshot = _Snapshot.take(conv, exchange)
