@@ -32,7 +32,7 @@ TS = ("import { x } from './x';\n\nexport interface User {\n  name: string;\n  a
 DIFF = "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1,2 +1,2 @@\n-a = 1\n+a = 2\n b\n"
 GREP = "\n".join(f"src/app/m{i}.py:{i * 3}:    token = auth(user)" for i in range(20))
 LOG = "\n".join(f"2024-05-01 12:00:{i:02d},123 INFO server: request {i} ok" for i in range(30))
-APACHE = "\n".join(f"[Sun Dec 04 04:47:{i:02d} 2005] [notice] workerEnv.init() ok" for i in range(9))
+APACHE = "\n".join(f"[Sun Dec 04 04:47:{i:02d} 2005] [notice] env.init() ok" for i in range(9))
 HTML = "<!DOCTYPE html><html><head><title>x</title></head><body><p>hi</p></body></html>"
 
 
