@@ -4,8 +4,10 @@ their class here; the router picks by `score()`, so order only breaks ties (earl
 from __future__ import annotations
 
 from engine.compressors.base import Compressor
+from engine.compressors.json_crusher import SmartCrusher
 
 
 def default_compressors() -> list[Compressor]:
     compressors: list[Compressor] = []
+    compressors.append(SmartCrusher())
     return compressors

@@ -1,0 +1,213 @@
+"""Relevance of items (JSON array items, log lines, cached CCR items) to the query context.
+
+The query context is what the model is working on: the latest user text plus the values of the
+arguments of the tool call that produced the output. Items are scored on their values, never on
+their keys (every item of an array shares its keys, so keys carry no signal). BM25 (rank-bm25)
+gives real IDF over the items; an exact-value boost lifts items holding an id, login or flight
+number that appears verbatim in the query. A semantic scorer (hashed character n-grams, no model
+download) can be mixed in behind the same `ItemScorer` interface; it is off by default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import orjson
+from rank_bm25 import BM25Okapi
+
+_STOPWORD_TEXT = (
+    "a about above after again against all am an and any are as at be because been before being "
+    "below between both but by can could did do does doing down during each few for from further "
+    "had has have having he her here hers him his how i if in into is it its itself just me more "
+    "most my no nor not now of off on once only or other our out over own same she should so some "
+    "such than that the their them then there these they this those through to too under until up "
+    "very was we were what when where which while who whom why will with would you your yours "
+    "please show find get list give tell me let want need see"
+)
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+_WORD = re.compile(r"[^\W_][\w.\-/:@#+]*", re.UNICODE)
+_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+", re.UNICODE)
+_EDGE = re.compile(r"^[.\-/:@#+]+|[.\-/:@#+]+$")
+
+
+def words(text: str) -> list[str]:
+    """Whitespace/punctuation-delimited words, keeping identifier characters (`refs/heads/x`,
+    `user_id`, `HAT123`, `a.b@c.d`) together; lowercased."""
+    return [_EDGE.sub("", w).lower() for w in _WORD.findall(text)]
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens: every whole identifier plus its parts split at snake_case, camelCase,
+    dots, slashes and letter/digit boundaries; stopwords and one-letter parts dropped."""
+    out: list[str] = []
+    for raw in _WORD.findall(text):
+        word = _EDGE.sub("", raw)
+        lowered = word.lower()
+        if lowered and lowered not in STOPWORDS:
+            out.append(lowered)
+        parts = _PART.findall(word)
+        if len(parts) > 1:
+            out.extend(p.lower() for p in parts
+                       if len(p) > 1 and p.lower() not in STOPWORDS and p.lower() != lowered)
+    return out
+
+
+def scalar_values(value: Any, limit: int = 400) -> list[str]:
+    """The scalar values of a JSON value as text (keys excluded), depth-first, at most `limit`."""
+    out: list[str] = []
+    stack = [value]
+    while stack and len(out) < limit:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, str):
+            out.append(node)
+        elif node is not None and not isinstance(node, bool):
+            out.append(str(node))
+    return out
+
+
+def query_context(query: str, tool_arguments: str | None) -> str:
+    """Latest user text plus the values (not keys) of the tool call's JSON arguments."""
+    if not tool_arguments:
+        return query
+    try:
+        args = orjson.loads(tool_arguments)
+    except orjson.JSONDecodeError:
+        return f"{query} {tool_arguments}".strip()
+    return " ".join([query, *scalar_values(args, limit=100)]).strip()
+
+
+class ItemScorer(Protocol):
+    """Scores each document (an item's value text) against a query; higher is more relevant."""
+
+    def scores(self, query: str, docs: Sequence[str]) -> list[float]: ...
+
+
+class BM25Scorer:
+    """Okapi BM25 with IDF computed over the items themselves."""
+
+    def scores(self, query: str, docs: Sequence[str]) -> list[float]:
+        q_tokens = list(dict.fromkeys(tokenize(query)))
+        if not docs or not q_tokens:
+            return [0.0] * len(docs)
+        corpus = [tokenize(d) or ["\x00"] for d in docs]
+        bm25 = BM25Okapi(corpus)
+        return [float(s) for s in bm25.get_scores(q_tokens)]
+
+
+class NgramScorer:
+    """Cosine similarity of hashed character-trigram vectors: a dependency-free 'semantic'
+    signal that tolerates inflections and typos (auth ~ authentication). Deterministic: uses
+    a fixed polynomial hash, not Python's salted `hash()`."""
+
+    def __init__(self, dims: int = 512) -> None:
+        self.dims = dims
+
+    def embed(self, text: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+        vec = np.zeros(self.dims)
+        for word in tokenize(text):
+            padded = f" {word} "
+            for i in range(len(padded) - 2):
+                vec[_fnv(padded[i:i + 3]) % self.dims] += 1.0
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm else vec
+
+    def scores(self, query: str, docs: Sequence[str]) -> list[float]:
+        q = self.embed(query)
+        if not docs or not q.any():
+            return [0.0] * len(docs)
+        matrix = np.stack([self.embed(d) for d in docs])
+        return [float(s) for s in matrix @ q]
+
+
+def _fnv(text: str) -> int:
+    h = 2166136261
+    for byte in text.encode("utf-8", "surrogatepass"):
+        h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+class HybridScorer:
+    """Weighted sum of scorers, each normalised to its maximum so the weights mean something."""
+
+    def __init__(self, parts: Sequence[tuple[ItemScorer, float]]) -> None:
+        self.parts = list(parts)
+
+    def scores(self, query: str, docs: Sequence[str]) -> list[float]:
+        total = np.zeros(len(docs))
+        for scorer, weight in self.parts:
+            s = np.array(scorer.scores(query, docs), dtype=float)
+            top = float(s.max()) if len(s) else 0.0
+            if top > 0:
+                total += weight * s / top
+        return [float(x) for x in total]
+
+
+def default_scorer(semantic: bool = False) -> ItemScorer:
+    if semantic:
+        return HybridScorer([(BM25Scorer(), 0.7), (NgramScorer(), 0.3)])
+    return BM25Scorer()
+
+
+@dataclass(frozen=True)
+class Match:
+    """Items judged relevant: `exact` hold a query value verbatim; `ranked` scored near the top."""
+
+    exact: tuple[int, ...]
+    ranked: tuple[int, ...]
+    label: str
+
+    @property
+    def indices(self) -> tuple[int, ...]:
+        return tuple(sorted(set(self.exact) | set(self.ranked)))
+
+
+def exact_matches(query: str, item_values: Sequence[Iterable[str]]) -> list[int]:
+    """Items with a value equal to a selective query word (one that is not in most items).
+    Catches ids, logins, ref names and flight numbers that BM25 parts-splitting would dilute."""
+    q_words = {w for w in words(query) if len(w) >= 2 and w not in STOPWORDS}
+    if not q_words:
+        return []
+    hits: dict[str, list[int]] = {}
+    for i, values in enumerate(item_values):
+        for v in values:
+            low = v.lower()
+            if low in q_words or _EDGE.sub("", low.rsplit("/", 1)[-1]) in q_words:
+                hits.setdefault(low, []).append(i)
+    selective = max(1, len(item_values) // 2)
+    found = {i for idx in hits.values() if len(idx) <= selective for i in idx}
+    return sorted(found)
+
+
+def match_items(query: str, docs: Sequence[str], item_values: Sequence[Iterable[str]],
+                scorer: ItemScorer | None = None, *, relative: float = 0.6,
+                max_ranked: int = 20) -> Match:
+    """Exact-value matches plus the best BM25 (or hybrid) items scoring within `relative` of the
+    top score, at most `max_ranked` of them."""
+    label = " ".join(dict.fromkeys(w for w in words(query) if w not in STOPWORDS))[:40]
+    if not label:
+        return Match((), (), "")
+    exact = exact_matches(query, item_values)
+    scores = (scorer or BM25Scorer()).scores(query, docs)
+    top = max(scores, default=0.0)
+    ranked: list[int] = []
+    if top > 0:
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        ranked = [i for i in order[:max_ranked] if scores[i] >= relative * top]
+    return Match(tuple(exact), tuple(sorted(ranked)), label)
+
+
+def rank(query: str, docs: Sequence[str], limit: int,
+         scorer: ItemScorer | None = None) -> list[int]:
+    """Indices of the `limit` best documents with a positive score, best first (for retrieval)."""
+    scores = (scorer or BM25Scorer()).scores(query, docs)
+    order = sorted(range(len(docs)), key=lambda i: (-scores[i], i))
+    return [i for i in order[:limit] if scores[i] > 0]
