@@ -9,11 +9,11 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from app.commands import tokens
+from app.commands import compress, retrieve, tokens
 from engine.config import SettingsError
 
 # Order is the order shown in --help. Each module: NAME, HELP, add_arguments(parser), run(args).
-COMMANDS: list[ModuleType] = [tokens]
+COMMANDS: list[ModuleType] = [tokens, compress, retrieve]
 DEFAULT_COMMAND: str | None = None
 
 

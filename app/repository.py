@@ -5,7 +5,7 @@ worker thread to the GUI thread."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
@@ -65,11 +65,12 @@ class Totals:
     tokens_before: int = 0
     tokens_after: int = 0
     cost_saved_usd: float = 0.0
-    median_saved: float | None = None
-    retrievals: int = 0
-    retrieval_hits: int = 0
+    median_saved: float | None = None  # fraction, per request
+    keys_issued: int = 0
+    keys_retrieved: int = 0
+    billed_input_tokens: int = 0  # provider-reported, where reported
     cached_tokens: int = 0
-    billed_input_tokens: int = 0
+    estimated_requests: int = 0
 
     @property
     def tokens_saved(self) -> int:
@@ -77,7 +78,8 @@ class Totals:
 
     @property
     def retrieval_rate(self) -> float | None:
-        return self.retrievals / self.requests if self.requests else None
+        """Share of issued CCR keys the model asked to redeem."""
+        return min(1.0, self.keys_retrieved / self.keys_issued) if self.keys_issued else None
 
     @property
     def cache_hit_rate(self) -> float | None:
@@ -98,23 +100,23 @@ class SeriesPoint:
 @dataclass(frozen=True)
 class WorkloadRow:
     workload: str
-    requests: int
+    blocks: int  # tool results (and other blocks) considered
     tokens_before: int
-    tokens_after: int
-    billed_input_tokens: int | None = None
+    tokens_after: int  # after compression, whatever the mode
+    tokens_saved: int  # actually removed from requests (optimize)
 
 
 @dataclass(frozen=True)
 class ToolRow:
     name: str
-    calls: int
+    calls: int  # tool-result blocks seen
     tokens_before: int
-    tokens_after: int
-    would_save: int  # tokens optimize saves (or would have saved, for audited calls)
-    median_saved: float | None
-    retrievals: int
-    last_seen: float | None
-    mode: str
+    tokens_saved: int  # removed from requests in optimize mode
+    would_save: int  # what optimize saves or would have saved on every call
+    compression: float | None  # what compression achieves on this tool's output (fraction)
+    retrieval_rate: float | None  # share of this tool's keys the model redeemed
+    mode: str  # effective mode: the chosen one, else the default for new tools
+    mode_is_default: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,11 @@ class FilterOptions:
 
 @dataclass(frozen=True)
 class Overhead:
-    """Latency the proxy added, as a sorted sample of milliseconds."""
+    """Latency the proxy added: a histogram over upper bounds in ms (None = above all)."""
 
-    proxy_ms: tuple[float, ...] = field(default_factory=tuple)
+    histogram: tuple[tuple[float | None, int], ...] = ()
+    p50: float | None = None
+    p99: float | None = None
 
 
 class Repository(Protocol):

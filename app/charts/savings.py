@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
 from app.charts.base import Chart, CompactAxis
-from app.repository import SeriesPoint, WorkloadRow
+from app.repository import Overhead, SeriesPoint, WorkloadRow
 
 
 class TokensOverTime(Chart):
@@ -72,21 +72,24 @@ def _label(name: str) -> str:
 
 class OverheadHistogram(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Latency the proxy adds (ms)", parent)
-        self.curve = self.plot([], [], stepMode="center", fillLevel=0)
-        self._samples: tuple[float, ...] = ()
+        super().__init__("Latency the proxy adds (requests per ms bucket)", parent)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.8)
+        self.addItem(self.bars)
+        self._overhead = Overhead()
 
-    def set_samples(self, samples: tuple[float, ...]) -> None:
-        self._samples = samples
+    def set_overhead(self, overhead: Overhead) -> None:
+        self._overhead = overhead
         self.schedule()
 
     def redraw(self) -> None:
-        if self.colors is None or not self._samples:
-            self.curve.setData([0.0, 1.0], [0.0])
+        if self.colors is None:
             return
-        data = np.array(self._samples, dtype=float)
-        top = float(np.percentile(data, 99)) or 1.0
-        counts, edges = np.histogram(np.clip(data, 0, top), bins=30)
-        fill = pg.mkColor(self.colors.accent)
-        fill.setAlpha(90)
-        self.curve.setData(edges, counts, pen=pg.mkPen(self.colors.accent), brush=fill)
+        bins = self._overhead.histogram
+        xs = list(range(len(bins)))
+        self.bars.setOpts(x=xs, height=[count for _, count in bins], width=0.8,
+                          brush=self.colors.accent, pen=pg.mkPen(None))
+        labels = [(x, f"≤{bound:g}" if bound is not None else "more")
+                  for x, (bound, _) in zip(xs, bins, strict=True)]
+        self.getPlotItem().getAxis("bottom").setTicks([labels])
+        if xs:
+            self.setXRange(-0.6, len(xs) - 0.4, padding=0)

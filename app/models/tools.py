@@ -14,35 +14,27 @@ from app.models.rows import Column, Ix, RowsModel
 from app.repository import ToolRow
 from engine.config import Mode
 
-COL_NAME, COL_CALLS, COL_BEFORE, COL_SAVED_TOTAL, COL_MEDIAN, COL_WOULD_SAVE, \
-    COL_RETRIEVAL_RATE, COL_LAST_SEEN, COL_MODE = range(9)
+COL_NAME, COL_CALLS, COL_BEFORE, COL_SAVED, COL_WOULD_SAVE, COL_COMPRESSION, \
+    COL_RETRIEVAL_RATE, COL_MODE = range(8)
 MODES = (Mode.AUDIT, Mode.OPTIMIZE, Mode.OFF)
-
-
-def _saved_total(row: ToolRow) -> int:
-    return row.tokens_before - row.tokens_after
-
-
-def _retrieval_rate(row: ToolRow) -> float | None:
-    return row.retrievals / row.calls if row.calls else None
 
 
 class ToolsModel(RowsModel[ToolRow]):
     columns = (
         Column("Tool", lambda r: r.name),
-        Column("Calls", lambda r: fmt.count(r.calls), lambda r: r.calls, numeric=True),
+        Column("Calls", lambda r: fmt.count(r.calls), lambda r: r.calls, numeric=True,
+               tooltip="tool results seen (a result re-sent in later turns counts again)"),
         Column("Tokens in", lambda r: fmt.count(r.tokens_before), lambda r: r.tokens_before,
                numeric=True, tooltip="tokens of this tool's results before compression"),
-        Column("Saved", lambda r: fmt.count(_saved_total(r)), _saved_total, numeric=True,
-               tooltip="tokens actually removed from requests (optimize mode)"),
-        Column("Median", lambda r: fmt.percent(r.median_saved), lambda r: r.median_saved,
-               numeric=True, tooltip="median savings per call"),
+        Column("Saved", lambda r: fmt.count(r.tokens_saved), lambda r: r.tokens_saved,
+               numeric=True, tooltip="tokens actually removed from requests (optimize mode)"),
         Column("Optimize would save", lambda r: fmt.count(r.would_save), lambda r: r.would_save,
-               numeric=True, tooltip="tokens saved if every call had been optimized"),
-        Column("Retrievals", lambda r: fmt.percent(_retrieval_rate(r)), _retrieval_rate,
-               numeric=True, tooltip="how often the model asked for the original back"),
-        Column("Last seen", lambda r: fmt.clock(r.last_seen) if r.last_seen else "",
-               lambda r: r.last_seen),
+               numeric=True, tooltip="tokens saved had every call been optimized"),
+        Column("Compression", lambda r: fmt.percent(r.compression), lambda r: r.compression,
+               numeric=True, tooltip="how much compression shrinks this tool's output"),
+        Column("Retrievals", lambda r: fmt.percent(r.retrieval_rate), lambda r: r.retrieval_rate,
+               numeric=True, tooltip="share of this tool's omission keys the model redeemed; "
+                                     "high means compression is too aggressive"),
         Column("Mode", lambda r: r.mode),
     )
 
@@ -68,14 +60,15 @@ class ToolsModel(RowsModel[ToolRow]):
             return True
         if not self._set_mode(row.name, mode):
             return False
-        self.replace_row(index.row(), dataclasses.replace(row, mode=mode.value))
+        self.replace_row(index.row(), dataclasses.replace(row, mode=mode.value,
+                                                          mode_is_default=False))
         return True
 
     def extra_data(self, row: ToolRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.EditRole and column == COL_MODE:
             return row.mode
         if role == Qt.ItemDataRole.ForegroundRole and self._colors:
-            if column == COL_SAVED_TOTAL and _saved_total(row) > 0:
+            if column == COL_SAVED and row.tokens_saved > 0:
                 return self._colors.get("good")
             if row.mode != Mode.OPTIMIZE and column not in (COL_NAME, COL_MODE):
                 return self._colors.get("muted")

@@ -10,7 +10,7 @@ from app import format as fmt
 from app.models.rows import Column, RowsModel
 from app.repository import WorkloadRow
 
-COL_WORKLOAD, COL_REQUESTS, COL_BEFORE, COL_AFTER, COL_SAVINGS, COL_BILLED = range(6)
+COL_WORKLOAD, COL_BLOCKS, COL_BEFORE, COL_AFTER, COL_SAVINGS, COL_SAVED = range(6)
 
 
 def _savings(row: WorkloadRow) -> float | None:
@@ -20,20 +20,20 @@ def _savings(row: WorkloadRow) -> float | None:
 class WorkloadsModel(RowsModel[WorkloadRow]):
     columns = (
         Column("Workload", lambda r: r.workload),
-        Column("Requests", lambda r: fmt.count(r.requests), lambda r: r.requests, numeric=True),
+        Column("Blocks", lambda r: fmt.count(r.blocks), lambda r: r.blocks, numeric=True,
+               tooltip="tool results and other blocks Headroom considered"),
         Column("Before", lambda r: fmt.count(r.tokens_before), lambda r: r.tokens_before,
                numeric=True, tooltip="tokens counted with the model's tokenizer (estimated "
                                      "for models without a public one)"),
         Column("After", lambda r: fmt.count(r.tokens_after), lambda r: r.tokens_after,
-               numeric=True),
+               numeric=True, tooltip="after compression, whatever the tool's mode"),
         Column("Savings", lambda r: fmt.percent(_savings(r)), _savings, numeric=True),
-        Column("Billed input", lambda r: fmt.count(r.billed_input_tokens),
-               lambda r: r.billed_input_tokens, numeric=True,
-               tooltip="input tokens the provider reported (billed)"),
+        Column("Saved in requests", lambda r: fmt.count(r.tokens_saved),
+               lambda r: r.tokens_saved, numeric=True,
+               tooltip="tokens actually removed from requests (tools in optimize mode)"),
     )
 
     def extra_data(self, row: WorkloadRow, column: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and column == COL_SAVINGS and self._colors:
-            saved = _savings(row)
-            return self._colors.get("good") if saved else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_SAVED and self._colors:
+            return self._colors.get("good") if row.tokens_saved else None
         return None

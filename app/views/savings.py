@@ -83,7 +83,7 @@ class SavingsPage(QWidget):
         self.range.currentIndexChanged.connect(
             lambda _: self.range_changed.emit(self.range.currentData()))
         self.tokens = Headline("tokens saved", good=True)
-        self.dollars = Headline("dollars saved (estimated)", good=True)
+        self.dollars = Headline("dollars saved (list prices)", good=True)
         self.median = Headline("median savings per request")
         self.retrieval = Headline("retrieval rate")
         self.over_time, self.bars = TokensOverTime(), WorkloadBars()
@@ -148,12 +148,23 @@ class SavingsPage(QWidget):
         self.dollars.set(fmt.dollars(t.cost_saved_usd), f"{fmt.count(t.requests)} requests")
         self.median.set(fmt.percent(t.median_saved))
         self.retrieval.set(fmt.percent(t.retrieval_rate),
-                           f"{fmt.count(t.retrievals)} retrievals, "
-                           f"{fmt.count(t.retrieval_hits)} hits")
-        rate = t.cache_hit_rate
-        self.cache.setText(f"provider prompt-cache hits: {fmt.percent(rate)} of billed input"
-                           if rate is not None else "")
+                           f"{fmt.count(t.keys_retrieved)} of {fmt.count(t.keys_issued)} keys "
+                           "redeemed")
+        self.cache.setText(billing_note(t))
         self.over_time.set_points(data.series)
         self.bars.set_rows(data.workloads)
-        self.overhead.set_samples(data.overhead.proxy_ms)
+        self.overhead.set_overhead(data.overhead)
         self.workloads.set_rows(data.workloads)
+
+
+def billing_note(t: Totals) -> str:
+    """Headroom's own count beside what providers billed, so the two are never confused."""
+    parts = []
+    if t.billed_input_tokens:
+        parts.append(f"providers billed {fmt.count(t.billed_input_tokens)} input tokens")
+        if t.cache_hit_rate is not None:
+            parts.append(f"{fmt.percent(t.cache_hit_rate)} from their prompt cache")
+    if t.estimated_requests:
+        parts.append(f"{fmt.count(t.estimated_requests)} requests counted with an estimated "
+                     "tokenizer")
+    return " · ".join(parts)

@@ -5,8 +5,18 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from app.repository import (ExchangeFilter, ExchangeRow, FilterOptions, Overhead,
-                            RetrievalRow, SeriesPoint, SortKey, ToolRow, Totals, WorkloadRow)
+from app.repository import (
+    ExchangeFilter,
+    ExchangeRow,
+    FilterOptions,
+    Overhead,
+    RetrievalRow,
+    SeriesPoint,
+    SortKey,
+    ToolRow,
+    Totals,
+    WorkloadRow,
+)
 from engine.config import Mode
 from engine.conversation import Exchange
 
@@ -67,17 +77,18 @@ class FakeRepository:
         return Totals(len(rows), sum(r.tokens_before for r in rows),
                       sum(r.tokens_after for r in rows),
                       sum(r.cost_saved_usd or 0 for r in rows),
-                      statistics.median(saved) if saved else None)
+                      statistics.median(saved) if saved else None, keys_issued=10,
+                      keys_retrieved=1, billed_input_tokens=5000, cached_tokens=1000)
 
     def savings_series(self, since: float | None, bucket_seconds: int) -> list[SeriesPoint]:
         return [SeriesPoint(r.started_at, r.tokens_before, r.tokens_after, 0.01, 1)
                 for r in self.rows[:50]]
 
     def workloads(self, since: float | None) -> list[WorkloadRow]:
-        return [WorkloadRow("code search", len(self.rows), 100_000, 12_000, 99_000)]
+        return [WorkloadRow("code search", len(self.rows), 100_000, 12_000, 88_000)]
 
     def overhead(self, since: float | None) -> Overhead:
-        return Overhead(tuple(float(n % 17) for n in range(len(self.rows))))
+        return Overhead(((1.0, 3), (2.0, 10), (5.0, 4), (None, 1)), 2.0, 5.0)
 
     def tools(self) -> list[ToolRow]:
         return list(self.tool_rows)

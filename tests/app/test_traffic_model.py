@@ -4,7 +4,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.models.traffic import (COL_BEFORE, COL_MODEL, COL_SAVED, ID_ROLE, PAGE, TrafficModel)
+from app.models.traffic import COL_BEFORE, COL_MODEL, COL_SAVED, ID_ROLE, PAGE, TrafficModel
 from app.repository import ExchangeFilter
 from app.tasks import Runner
 from tests.app.fakes import FakeRepository, row

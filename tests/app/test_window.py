@@ -40,7 +40,7 @@ class FakeServer:
 @pytest.fixture
 def window(qtbot: Any, data_dir: Path) -> MainWindow:
     return _window(qtbot, data_dir, FakeRepository([row(n) for n in range(40)], tool_rows=[
-        ToolRow("search_files", 12, 90_000, 9_000, 81_000, 0.9, 1, 1_700_000_000.0, "audit")]))
+        ToolRow("search_files", 12, 90_000, 0, 81_000, 0.9, 0.1, "audit")]))
 
 
 def _window(qtbot: Any, data_dir: Path, repo: FakeRepository) -> MainWindow:
