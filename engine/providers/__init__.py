@@ -14,6 +14,7 @@ from engine.providers.base import (
     ToolSpec,
 )
 from engine.providers.openai_chat import OpenAIChatAdapter
+from engine.providers.openai_responses import OpenAIResponsesAdapter
 from engine.providers.sse import SSEEvent, SSEParser, encode_event
 
 
@@ -22,6 +23,7 @@ def adapter_for(provider: Provider | str) -> Adapter:
     adapters: dict[Provider, Adapter] = {
         Provider.OPENAI_CHAT: OpenAIChatAdapter(),
         Provider.ANTHROPIC_MESSAGES: AnthropicMessagesAdapter(),
+        Provider.OPENAI_RESPONSES: OpenAIResponsesAdapter(),
     }
     try:
         return adapters[Provider(provider)]
@@ -34,6 +36,7 @@ __all__ = [
     "AnthropicMessagesAdapter",
     "AssistantTurn",
     "OpenAIChatAdapter",
+    "OpenAIResponsesAdapter",
     "RequestFormatError",
     "SSEEvent",
     "SSEParser",

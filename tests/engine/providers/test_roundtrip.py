@@ -24,11 +24,12 @@ def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
 
 
 def _assert_only_block_changed(conv: Conversation, rendered: bytes, edited_path: Any) -> None:
-    raw = conv.raw
+    raw = conv.raw.decode()
+    rendered_text = rendered.decode()
     start, end = locate(raw, [edited_path])[edited_path]
     tail = len(raw) - end
-    assert rendered[:start] == raw[:start]
-    assert rendered[len(rendered) - tail :] == raw[end:]
+    assert rendered_text[:start] == raw[:start]
+    assert rendered_text[len(rendered_text) - tail :] == raw[end:]
 
 
 @pytest.mark.parametrize("provider", BUILDERS)
