@@ -157,6 +157,10 @@ class CCRStore:
         return _page(key, items, offset, limit)
 
 
+def _items(n: int) -> str:
+    return f"{n:,} item" if n == 1 else f"{n:,} items"
+
+
 def _page(key: str, items: list[str], offset: int, limit: int) -> RetrievalResult:
     total = len(items)
     chosen = items[offset:offset + limit]
@@ -182,7 +186,7 @@ def _matching(key: str, items: list[str], query: str, limit: int) -> RetrievalRe
     shown = sorted(candidates[j] for j in ranked)
     of_matches = f" (best {len(shown):,} of {len(candidates):,} matches)" if (
         len(candidates) > len(shown)) else ""
-    header = (f"[{len(shown):,} items matching {query!r}{of_matches} from key {key}, "
+    header = (f"[{_items(len(shown))} matching {query!r}{of_matches} from key {key}, "
               f"{total:,} items in all]")
     return RetrievalResult(True, "\n".join([header, *(items[i] for i in shown)]),
                            len(shown), total)

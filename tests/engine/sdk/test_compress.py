@@ -1,0 +1,75 @@
+"""`from engine import compress`: plain message lists in, compressed message lists out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine import compress
+from engine.ccr.store import CCRStore
+from engine.config import Mode, Settings, load_settings
+from engine.conversation import Action
+from tests.engine.pipeline.fakes import Halver, Raiser, big_output
+
+
+def settings_for(data_dir: Path) -> Settings:
+    return load_settings({}, data_dir)
+
+
+def openai_messages(output: str) -> list[dict[str, object]]:
+    call = {"id": "c1", "type": "function",
+            "function": {"name": "search", "arguments": '{"q": "user7"}'}}
+    return [{"role": "user", "content": "find user7"},
+            {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "c1", "content": output}]
+
+
+def test_openai_messages(data_dir: Path) -> None:
+    settings = settings_for(data_dir)
+    messages = openai_messages(big_output())
+    result = compress(messages, settings=settings, compressors=[Halver()])
+    assert result.messages[:2] == messages[:2]
+    assert result.messages[2]["tool_call_id"] == "c1"
+    assert result.tokens_after < result.tokens_before and result.tokens_saved > 0
+    [d] = result.decisions
+    assert d.action is Action.COMPRESSED and d.tool_name == "search"
+    assert result.messages[2]["content"] == d.compressed_text
+    store = CCRStore(settings.ccr_path, 3600, 2 * 1024 * 1024)
+    assert store.get(str(d.ccr_key), query="user123").text.endswith("owner user123, size 4551")
+
+
+def test_anthropic_messages(data_dir: Path) -> None:
+    messages = [
+        {"role": "user", "content": "list records"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "db",
+                                           "input": {"table": "records"}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1",
+                                      "content": big_output()}]},
+    ]
+    result = compress(messages, model="claude-sonnet-4", provider="anthropic",
+                      settings=settings_for(data_dir), compressors=[Halver()])
+    [d] = result.decisions
+    assert d.tool_name == "db" and d.tokens_estimated and result.tokens_estimated
+    assert result.messages[2]["content"][0]["content"] == d.compressed_text
+
+
+def test_query_reaches_compressors(data_dir: Path) -> None:
+    halver = Halver()
+    compress(openai_messages(big_output()), query="owner of record 9",
+             settings=settings_for(data_dir), compressors=[halver])
+    assert halver.queries == ['find user7 owner of record 9 user7']
+
+
+def test_failures_leave_messages_untouched(data_dir: Path) -> None:
+    messages = openai_messages(big_output())
+    result = compress(messages, settings=settings_for(data_dir), compressors=[Raiser()])
+    assert result.messages == json.loads(json.dumps(messages))
+    assert result.tokens_after == result.tokens_before
+    assert result.decisions[0].action is Action.FAILED
+
+
+def test_audit_mode_sends_originals(data_dir: Path) -> None:
+    messages = openai_messages(big_output())
+    result = compress(messages, settings=settings_for(data_dir), compressors=[Halver()],
+                      mode=Mode.AUDIT)
+    assert result.messages == messages and result.decisions[0].compressed_text
