@@ -23,7 +23,7 @@ from engine.compressors.base import ContentType, Detection
 _SAMPLE_LINES = 400
 _ML_SAMPLE_BYTES = 16 * 1024
 
-_GREP = re.compile(r"^(?:\./)?[^\s:]{1,300}:\d+[:-]")
+_GREP = re.compile(r"^(?=[^\s:]*[A-Za-z_./])(?!\d{4}-\d\d-\d\d)(?:\./)?[^\s:]{1,300}:\d+[:-]")
 _JSON_START = re.compile(r'^(?:\{\s*(?:"|\})|\[\s*(?:[\[{"\]\d-]|true|false|null))')
 _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\d{2}/\w{3}/\d{4}:\d{2}:\d{2}|\b\d{2}:\d{2}:\d{2}\b"
@@ -198,6 +198,10 @@ def _log(stripped: str, lines: list[str]) -> Detection | None:
     levels = _share(lines, _LEVEL, search=True)
     if stamped >= 0.5 or levels >= 0.5 or (stamped + levels >= 0.6 and len(lines) >= 5):
         return Detection(ContentType.LOG, confidence=max(stamped, levels))
+    # Build/CI output: many short lines, some of them levelled or stamped, no prose paragraphs.
+    short = sum(len(line) for line in lines) / len(lines) < 160 if lines else False
+    if len(lines) >= 50 and short and stamped + levels >= 0.1:
+        return Detection(ContentType.LOG, confidence=0.6)
     return None
 
 
