@@ -124,3 +124,52 @@ def requests(
             request = build(traj, upto)
             for dumps in STYLES.values():
                 yield dumps(request).encode("utf-8")
+
+
+def responses_request(traj: list[dict[str, Any]], upto: int) -> dict[str, Any]:
+    """The same step as an OpenAI Responses API request (`instructions` + `input` items)."""
+    items: list[dict[str, Any]] = []
+    instructions = ""
+    for message in traj[:upto]:
+        if message["role"] == "system":
+            instructions = message["content"]
+        elif message["role"] == "tool":
+            items.append(
+                {
+                    "type": "function_call_output",
+                    "call_id": message["tool_call_id"],
+                    "output": message["content"],
+                }
+            )
+        elif message["role"] == "assistant":
+            items += _assistant_items(message)
+        else:
+            part = {"type": "input_text", "text": message["content"]}
+            items.append({"type": "message", "role": message["role"], "content": [part]})
+    tools = [
+        {
+            "type": "function",
+            "name": t["name"],
+            "description": t["description"],
+            "parameters": {"type": "object", "properties": {k: {} for k in t["properties"]}},
+        }
+        for t in tool_specs(traj)
+    ]
+    return {"model": "gpt-4.1", "instructions": instructions, "input": items, "tools": tools}
+
+
+def _assistant_items(message: dict[str, Any]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    if message.get("content"):
+        part = {"type": "output_text", "text": message["content"], "annotations": []}
+        items.append({"type": "message", "role": "assistant", "content": [part]})
+    for call in message.get("tool_calls") or []:
+        items.append(
+            {
+                "type": "function_call",
+                "call_id": call["id"],
+                "name": call["function"]["name"],
+                "arguments": call["function"]["arguments"],
+            }
+        )
+    return items

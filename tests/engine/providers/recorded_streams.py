@@ -109,3 +109,41 @@ ANTHROPIC_EXPECTED = {
     "usage": (4412, 89, 4100, 300),
     "thinking": "The user wants the booking; I need their reservation id.",
 }
+
+RESPONSES_TOOL_STREAM = (
+    "event: response.created\n"
+    'data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_1",'
+    '"object":"response","status":"in_progress","model":"gpt-4.1","output":[],"usage":null}}\n\n'
+    "event: response.output_item.added\n"
+    'data: {"type":"response.output_item.added","sequence_number":1,"output_index":0,'
+    '"item":{"id":"msg_1","type":"message","status":"in_progress","role":"assistant",'
+    '"content":[]}}\n\n'
+    "event: response.output_text.delta\n"
+    'data: {"type":"response.output_text.delta","sequence_number":2,"item_id":"msg_1",'
+    '"output_index":0,"content_index":0,"delta":"Checking — "}\n\n'
+    "event: response.output_text.delta\n"
+    'data: {"type":"response.output_text.delta","sequence_number":3,"item_id":"msg_1",'
+    '"output_index":0,"content_index":0,"delta":"один момент."}\n\n'
+    "event: response.output_item.added\n"
+    'data: {"type":"response.output_item.added","sequence_number":4,"output_index":1,'
+    '"item":{"id":"fc_1","type":"function_call","status":"in_progress","arguments":"",'
+    '"call_id":"call_9","name":"get_user_details"}}\n\n'
+    "event: response.function_call_arguments.delta\n"
+    'data: {"type":"response.function_call_arguments.delta","sequence_number":5,'
+    '"item_id":"fc_1","output_index":1,"delta":"{\\"user_id\\":"}\n\n'
+    "event: response.function_call_arguments.delta\n"
+    'data: {"type":"response.function_call_arguments.delta","sequence_number":6,'
+    '"item_id":"fc_1","output_index":1,"delta":" \\"mia_li_3668\\"}"}\n\n'
+)
+
+RESPONSES_COMPLETED = (
+    "event: response.completed\n"
+    'data: {"type":"response.completed","sequence_number":7,"response":{"id":"resp_1",'
+    '"object":"response","status":"completed","model":"gpt-4.1","output":[{"id":"msg_1",'
+    '"type":"message","status":"completed","role":"assistant","content":[{"type":"output_text",'
+    '"text":"Checking — один момент.","annotations":[]}]},{"id":"fc_1","type":"function_call",'
+    '"status":"completed","arguments":"{\\"user_id\\": \\"mia_li_3668\\"}","call_id":"call_9",'
+    '"name":"get_user_details"}],"usage":{"input_tokens":3000,"input_tokens_details":'
+    '{"cached_tokens":2048},"output_tokens":40,"output_tokens_details":{"reasoning_tokens":0},'
+    '"total_tokens":3040}}}\n\n'
+)

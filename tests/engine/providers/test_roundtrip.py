@@ -12,9 +12,18 @@ import pytest
 from engine.conversation import BlockKind, Conversation
 from engine.providers import adapter_for
 from engine.providers.rawjson import locate
-from tests.engine.providers.corpus_requests import anthropic_request, openai_request, requests
+from tests.engine.providers.corpus_requests import (
+    anthropic_request,
+    openai_request,
+    requests,
+    responses_request,
+)
 
-BUILDERS = {"openai_chat": openai_request, "anthropic_messages": anthropic_request}
+BUILDERS = {
+    "openai_chat": openai_request,
+    "anthropic_messages": anthropic_request,
+    "openai_responses": responses_request,
+}
 
 
 def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:

@@ -13,6 +13,7 @@ from tests.engine.providers.corpus_requests import (
     STYLES,
     anthropic_request,
     openai_request,
+    responses_request,
     trajectories,
 )
 
@@ -21,7 +22,11 @@ RETRIEVE = ToolSpec(
     "Fetch an omitted original by key.",
     {"type": "object", "properties": {"key": {"type": "string"}}, "required": ["key"]},
 )
-BUILDERS = {"openai_chat": openai_request, "anthropic_messages": anthropic_request}
+BUILDERS = {
+    "openai_chat": openai_request,
+    "anthropic_messages": anthropic_request,
+    "openai_responses": responses_request,
+}
 
 
 def _requests(corpus: Path, provider: str) -> list[bytes]:
@@ -90,7 +95,8 @@ def test_append_tool_round_keeps_the_prefix_and_pairs_ids(corpus: Path, provider
         assert extended.decode().startswith(prefix)
         conv = adapter.parse_request(extended)
         before = adapter.parse_request(raw)
-        assert len(conv.messages) == len(before.messages) + 2
+        added = 3 if provider == "openai_responses" else 2  # Responses: text is its own item
+        assert len(conv.messages) == len(before.messages) + added
         results = [b for _, b in conv.tool_results() if b.tool_call_id == "call_r1"]
         assert [(b.tool_name, b.text) for b in results] == [("headroom_retrieve", "the original ✓")]
         call = conv.tool_call("call_r1")
@@ -114,3 +120,30 @@ def test_append_tool_round_into_empty_messages() -> None:
         b'{"model":"m","messages":[ ]}', _turn(), [("call_r1", "x")]
     )
     assert [m["role"] for m in json.loads(extended)["messages"]] == ["assistant", "tool"]
+
+
+def test_responses_string_input_becomes_a_list_and_output_items_go_back_verbatim() -> None:
+    raw = b'{"model": "gpt-4.1", "input": "Find \\u00e9 flights", "stream": true}'
+    reasoning = {"type": "reasoning", "id": "rs_1", "summary": [], "encrypted_content": "e=="}
+    call = {
+        "type": "function_call",
+        "call_id": "c1",
+        "name": "headroom_retrieve",
+        "arguments": "{}",
+    }
+    turn = AssistantTurn(
+        tool_calls=[ToolCall("c1", "headroom_retrieve", "{}")], raw={"output": [reasoning, call]}
+    )
+    extended = adapter_for("openai_responses").append_tool_round(raw, turn, [("c1", "orig")])
+    assert extended.startswith(
+        b'{"model": "gpt-4.1", "input": [{"role": "user", "content": "Find \\u00e9 flights"}, '
+    )
+    assert extended.endswith(b'], "stream": true}')
+    items = json.loads(extended)["input"]
+    assert items[1:] == [
+        reasoning,
+        call,
+        {"type": "function_call_output", "call_id": "c1", "output": "orig"},
+    ]
+    conv = adapter_for("openai_responses").parse_request(extended)
+    assert [b.tool_name for _, b in conv.tool_results()] == ["headroom_retrieve"]
