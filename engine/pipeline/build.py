@@ -36,9 +36,10 @@ def build_router(ccr: CCRStore, compressors: Sequence[Compressor] | None = None,
 
 def build_pipeline(settings: Settings, ccr: CCRStore,
                    compressors: Sequence[Compressor] | None = None,
-                   ml: MLDetector | None = None, persist_projections: bool = True) -> Pipeline:
+                   ml: MLDetector | None = None, persist_projections: bool = True,
+                   splitter: Splitter | None = None) -> Pipeline:
     """`persist_projections=False` skips the on-disk projection cache (one-shot CLI runs)."""
-    router = build_router(ccr, compressors, ml)
+    router = build_router(ccr, compressors, ml, splitter)
     cache = None
     if persist_projections:
         cache = ProjectionCache(settings.data_dir / "projections.db",

@@ -86,19 +86,22 @@ class TextRouter:
         return self._route_one(content, detection, given, before)
 
     def _route_sections(self, sections: list[str], given: RouteInput, before: int) -> Routed:
+        """Route each section's core; the whitespace around it is kept as it was, so the
+        separators between sections survive whatever a compressor does to its section."""
         counter = counter_for(given.model)
-        parts = [self._route_one(s, detect(s, self.ml), given, counter.count(s))
-                 for s in sections]
-        used = [p for p in parts if p.text is not None]
+        cores = [s.strip() for s in sections]
+        parts = [self._route_one(c, detect(c, self.ml), given, counter.count(c)) if c else None
+                 for c in cores]
+        used = [p for p in parts if p is not None and p.text is not None]
         if not used:
-            kinds = ", ".join(p.content_type for p in parts)
+            kinds = ", ".join(p.content_type for p in parts if p is not None)
             return Routed("mixed", None, f"mixed ({kinds}): no section got smaller", None,
                           Action.KEPT, tokens_before=before, tokens_after=before)
-        text = "".join(p.text if p.text is not None else s for p, s in zip(parts, sections,
-                                                                           strict=True))
+        text = "".join(_rejoin(section, core, part)
+                       for section, core, part in zip(sections, cores, parts, strict=True))
         names = "+".join(dict.fromkeys(p.compressor for p in used if p.compressor))
         reason = f"mixed, {len(sections)} sections: " + "; ".join(
-            f"{p.content_type}: {p.reason}" for p in parts)
+            f"{p.content_type}: {p.reason}" for p in parts if p is not None)
         keys = tuple(k for p in used for k in p.ccr_keys)
         return self._check_gain(Routed("mixed", names, reason, text, Action.COMPRESSED,
                                        any(p.lossy for p in used), keys, before), given.model)
@@ -160,6 +163,13 @@ class TextRouter:
             return _kept(routed, f"no gain ({routed.tokens_before:,} → {after:,} tokens); "
                                  "original kept")
         return replace(routed, tokens_after=after)
+
+
+def _rejoin(section: str, core: str, part: Routed | None) -> str:
+    if part is None or part.text is None or not core:
+        return section
+    start = section.index(core)
+    return section[:start] + part.text + section[start + len(core):]
 
 
 def _kept(routed: Routed, reason: str) -> Routed:
