@@ -31,7 +31,10 @@ _TIMESTAMP = re.compile(
 _LEVEL = re.compile(r"\b(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|FATAL|CRITICAL|SEVERE)\b"
                     r"|\[(?:trace|debug|info|notice|warn|warning|error|crit|alert|emerg)\]")
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html\b|<\?xml|<head\b|<body\b)", re.I)
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+_TAG = re.compile(r"</?(?:html|head|body|div|span|p|a|table|thead|tbody|tr|td|th|ul|ol|li|"
+                  r"script|style|meta|link|img|h[1-6]|br|hr|form|input|button|section|"
+                  r"article|nav|header|footer|main|pre|code|label|select|option|svg|iframe)"
+                  r"(?:\s[^<>]*)?/?>", re.I)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 # (language, line-start pattern) — the language whose patterns hit most lines wins.

@@ -1,9 +1,12 @@
 """The ContentRouter stage: one Decision per tool-result block (and, by setting, per other large
 block), compression applied only where the tool's mode is optimize.
 
-Blocks under `settings.min_tokens_to_compress` are left alone. Everything else goes through the
-projection cache: the first request that carries a block computes (TextRouter) and records what
-it sent; later requests reuse those bytes (see projection_cache for the mode-flip rule).
+Blocks under `settings.min_tokens_to_compress` are left alone. With
+`settings.compress_non_tool_blocks`, large text blocks are routed too, except system/developer
+messages and the first user message (the task statement in agent loops). Everything else goes
+through the projection cache: the first request that carries a block computes (TextRouter) and
+records what it sent; later requests reuse those bytes (see projection_cache for the mode-flip
+rule).
 
 Decision fields, for whoever reads them: `tokens_before` is the block as the client sent it;
 `compressed_text` is what was sent (action compressed) or, in audit mode, what would have been
@@ -32,6 +35,10 @@ from engine.pipeline.projection_cache import Projection, ProjectionCache, projec
 from engine.pipeline.routing import RouteInput, TextRouter
 from engine.relevance import query_context
 from engine.tokens import TokenCounter, counter_for
+
+# Instructions, not data: never touched even with compress_non_tool_blocks. The first user
+# message is the task statement in agent loops (later user messages carry command output).
+_NEVER_COMPRESSED_ROLES = frozenset({"system", "developer"})
 
 
 @dataclass(frozen=True)
@@ -74,10 +81,13 @@ class ContentRouter:
 
     def _sites(self, conv: Conversation, ctx: PipelineContext) -> list[_Site]:
         sites = []
+        task = next((m for m in conv.messages if m.role == "user"), None)
         for message in conv.messages:
+            prose_ok = self.settings.compress_non_tool_blocks and message is not task and (
+                message.role not in _NEVER_COMPRESSED_ROLES)
             for index, block in enumerate(message.blocks):
                 wanted = block.kind is BlockKind.TOOL_RESULT or (
-                    block.kind is BlockKind.TEXT and self.settings.compress_non_tool_blocks)
+                    block.kind is BlockKind.TEXT and prose_ok)
                 if not wanted:
                     continue
                 call = conv.tool_call(block.tool_call_id) if block.tool_call_id else None

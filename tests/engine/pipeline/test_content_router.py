@@ -9,7 +9,7 @@ import pytest
 from engine.ccr.store import CCRStore
 from engine.compressors.base import CCREntry, Compressor
 from engine.config import Mode, Settings, load_settings
-from engine.conversation import Action, Conversation, Exchange
+from engine.conversation import Action, Block, BlockKind, Conversation, Exchange, Message
 from engine.pipeline import Pipeline, PipelineContext, build_pipeline
 from engine.policy import ToolPolicy
 from tests.engine.pipeline.fakes import Grower, Halver, NoML, Raiser, big_output, conversation
@@ -134,13 +134,21 @@ def test_ccr_put_happens_before_the_block_changes(settings: Settings) -> None:
     assert store.modified_at_put == [False] and conv.modified
 
 
-def test_non_tool_blocks_only_by_setting(settings: Settings, ccr: CCRStore) -> None:
+def with_observation(output: str) -> Conversation:
+    """A task (first user message, large), a small tool result, then a large user message."""
     conv = conversation(big_output(10), user_text=big_output())
-    assert len(run(make(settings, ccr, Halver()), conv).decisions) == 1
+    conv.messages.append(Message("user", [Block(BlockKind.TEXT, output)], 3))
+    return conv
+
+
+def test_non_tool_blocks_only_by_setting(settings: Settings, ccr: CCRStore) -> None:
+    assert len(run(make(settings, ccr, Halver()), with_observation(big_output())).decisions) == 1
     wide = settings.replace(compress_non_tool_blocks=True)
-    decisions = run(make(wide, ccr, Halver()), conversation(big_output(10), big_output()))
-    assert [(d.message_index, d.action) for d in decisions.decisions] == [
-        (0, Action.COMPRESSED), (2, Action.SKIPPED)]
+    conv = with_observation(big_output())
+    decisions = run(make(wide, ccr, Halver()), conv).decisions
+    assert [(d.message_index, d.action) for d in decisions] == [
+        (2, Action.SKIPPED), (3, Action.COMPRESSED)]
+    assert conv.messages[0].blocks[0].text == big_output()
 
 
 def test_estimated_tokens_are_flagged(settings: Settings, ccr: CCRStore) -> None:
