@@ -58,7 +58,11 @@ class AnthropicMessagesAdapter:
         return insert_items(raw, ("tools",), [spec])
 
     def append_tool_round(
-        self, raw: bytes, turn: AssistantTurn, results: list[tuple[str, str]]
+        self,
+        raw: bytes,
+        turn: AssistantTurn,
+        results: list[tuple[str, str]],
+        at: int | None = None,
     ) -> bytes:
         content = _thinking_blocks(turn.raw)
         if turn.text:
@@ -72,7 +76,8 @@ class AnthropicMessagesAdapter:
             for call_id, text in results
         ]
         assistant = {"role": "assistant", "content": content}
-        return insert_items(raw, ("messages",), [assistant, {"role": "user", "content": replies}])
+        new_messages = [assistant, {"role": "user", "content": replies}]
+        return insert_items(raw, ("messages",), new_messages, before=at)
 
     def parse_response(self, raw: bytes) -> AssistantTurn:
         return turn_from_message(parse_root(raw))

@@ -63,8 +63,16 @@ class Adapter(Protocol):
     def add_tool(self, raw: bytes, tool: ToolSpec) -> bytes: ...
 
     def append_tool_round(
-        self, raw: bytes, turn: AssistantTurn, results: list[tuple[str, str]]
-    ) -> bytes: ...
+        self,
+        raw: bytes,
+        turn: AssistantTurn,
+        results: list[tuple[str, str]],
+        at: int | None = None,
+    ) -> bytes:
+        """The assistant turn with its tool calls plus one tool result per (call id, text),
+        appended to the conversation, or inserted before message/item `at` (re-inserting an
+        earlier retrieval where it happened keeps the upstream prefix byte-identical)."""
+        ...
 
     def parse_response(self, raw: bytes) -> AssistantTurn: ...
 

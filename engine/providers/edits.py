@@ -85,9 +85,11 @@ def _encode(text: str, span: rawjson.Span, block: Block, style: JsonStyle) -> st
         raise ValueError(f"block at {where(block.path)} must stay valid JSON: {exc}") from exc
 
 
-def insert_items(raw: bytes, path: JsonPath, new_items: list[Any]) -> bytes:
-    """Append `new_items` to the array at `path`; creates the array under the root object when
-    `path` is a missing top-level key."""
+def insert_items(
+    raw: bytes, path: JsonPath, new_items: list[Any], before: int | None = None
+) -> bytes:
+    """Insert `new_items` into the array at `path` before element `before` (default: append);
+    creates the array under the root object when `path` is a missing top-level key."""
     parse_root(raw)
     text = decode(raw)
     style = json_style(raw, text)
@@ -105,11 +107,15 @@ def insert_items(raw: bytes, path: JsonPath, new_items: list[Any]) -> bytes:
     if not existing:
         inserted = style.item_separator.join(encoded)
         return (text[: start + 1] + inserted + text[start + 1 :]).encode("utf-8")
-    last_end = existing[-1][1]
     gap = text[start + 1 : existing[0][0]]  # reuse the indentation the client used
     joiner = "," + (gap if "\n" in gap else style.item_separator[1:])
-    added = "".join(joiner + item for item in encoded)
-    return (text[:last_end] + added + text[last_end:]).encode("utf-8")
+    if before is not None and 0 <= before < len(existing):
+        at = existing[before][0]
+        added = "".join(item + joiner for item in encoded)
+    else:
+        at = existing[-1][1]
+        added = "".join(joiner + item for item in encoded)
+    return (text[:at] + added + text[at:]).encode("utf-8")
 
 
 def _add_root_member(text: str, key: str, value: str, style: JsonStyle) -> str:

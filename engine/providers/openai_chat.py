@@ -65,7 +65,11 @@ class OpenAIChatAdapter:
         return insert_items(raw, ("tools",), [{"type": "function", "function": spec}])
 
     def append_tool_round(
-        self, raw: bytes, turn: AssistantTurn, results: list[tuple[str, str]]
+        self,
+        raw: bytes,
+        turn: AssistantTurn,
+        results: list[tuple[str, str]],
+        at: int | None = None,
     ) -> bytes:
         calls = [
             {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
@@ -73,7 +77,7 @@ class OpenAIChatAdapter:
         ]
         assistant = {"role": "assistant", "content": turn.text or None, "tool_calls": calls}
         replies = [{"role": "tool", "tool_call_id": cid, "content": text} for cid, text in results]
-        return insert_items(raw, ("messages",), [assistant, *replies])
+        return insert_items(raw, ("messages",), [assistant, *replies], before=at)
 
     def parse_response(self, raw: bytes) -> AssistantTurn:
         data = parse_root(raw)

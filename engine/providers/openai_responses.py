@@ -67,7 +67,11 @@ class OpenAIResponsesAdapter:
         return insert_items(raw, ("tools",), [spec])
 
     def append_tool_round(
-        self, raw: bytes, turn: AssistantTurn, results: list[tuple[str, str]]
+        self,
+        raw: bytes,
+        turn: AssistantTurn,
+        results: list[tuple[str, str]],
+        at: int | None = None,
     ) -> bytes:
         outputs = [
             {"type": "function_call_output", "call_id": call_id, "output": text}
@@ -75,8 +79,8 @@ class OpenAIResponsesAdapter:
         ]
         new_items = [*_turn_items(turn), *outputs]
         if isinstance(parse_root(raw).get("input"), str):
-            return _listify_input(raw, new_items)
-        return insert_items(raw, ("input",), new_items)
+            return _listify_input(raw, new_items, first=at == 0)
+        return insert_items(raw, ("input",), new_items, before=at)
 
     def parse_response(self, raw: bytes) -> AssistantTurn:
         return turn_from_response(parse_root(raw))
@@ -180,12 +184,15 @@ def _turn_items(turn: AssistantTurn) -> list[dict[str, Any]]:
     return items
 
 
-def _listify_input(raw: bytes, new_items: list[dict[str, Any]]) -> bytes:
-    """A string `input` becomes [its user message, *new_items]; nothing else moves."""
+def _listify_input(raw: bytes, new_items: list[dict[str, Any]], first: bool) -> bytes:
+    """A string `input` becomes [its user message, *new_items] (or the new items `first`);
+    nothing else moves."""
     text = decode(raw)
     start, end = rawjson.locate(text, [("input",)])[("input",)]
     style = json_style(raw, text)
-    first = '{"role"' + style.key_separator + '"user"' + style.item_separator + '"content"'
-    first += style.key_separator + text[start:end] + "}"
-    array = "[" + style.item_separator.join([first, *map(style.dumps, new_items)]) + "]"
+    message = '{"role"' + style.key_separator + '"user"' + style.item_separator + '"content"'
+    message += style.key_separator + text[start:end] + "}"
+    added = [style.dumps(item) for item in new_items]
+    ordered = [*added, message] if first else [message, *added]
+    array = "[" + style.item_separator.join(ordered) + "]"
     return (text[:start] + array + text[end:]).encode("utf-8")

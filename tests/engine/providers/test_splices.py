@@ -9,6 +9,7 @@ import pytest
 
 from engine.conversation import BlockKind, Usage
 from engine.providers import AssistantTurn, ToolCall, ToolSpec, adapter_for
+from engine.providers.rawjson import locate
 from tests.engine.providers.corpus_requests import (
     STYLES,
     anthropic_request,
@@ -147,3 +148,22 @@ def test_responses_string_input_becomes_a_list_and_output_items_go_back_verbatim
     ]
     conv = adapter_for("openai_responses").parse_request(extended)
     assert [b.tool_name for _, b in conv.tool_results()] == ["headroom_retrieve"]
+
+
+@pytest.mark.parametrize("provider", BUILDERS)
+def test_tool_round_inserted_where_it_happened(corpus: Path, provider: str) -> None:
+    adapter = adapter_for(provider)
+    for raw in _requests(corpus, provider):
+        conv = adapter.parse_request(raw)
+        at = len(conv.messages) // 2
+        inserted = adapter.append_tool_round(raw, _turn(), [("call_r1", "kept")], at=at)
+        key = "input" if provider == "openai_responses" else "messages"
+        before, after = json.loads(raw)[key], json.loads(inserted)[key]
+        added = len(after) - len(before)
+        assert after[:at] == before[:at] and after[at + added :] == before[at:]
+        text = raw.decode()
+        prefix_end = locate(text, [(key, at)])[(key, at)][0]
+        assert inserted.decode()[:prefix_end] == text[:prefix_end]
+        assert inserted.decode().endswith(text[prefix_end:])
+        results = [b for _, b in adapter.parse_request(inserted).tool_results()]
+        assert any(b.tool_call_id == "call_r1" and b.text == "kept" for b in results)
