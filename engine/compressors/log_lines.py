@@ -11,7 +11,7 @@ import re
 from enum import IntEnum
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
+_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[A-Za-z]|[()][A-Z0-9]|[=>])")
 
 
 class Severity(IntEnum):

@@ -76,7 +76,10 @@ class TemplateMiner:
         self._leaves: dict[tuple[object, ...], list[Template]] = {}
 
     def add(self, index: int, line: str) -> Template:
-        masked = mask(line)
+        return self.add_masked(index, mask(line))
+
+    def add_masked(self, index: int, masked: str) -> Template:
+        """Like `add` for a line already passed through `mask()`."""
         template = self._exact.get(masked)
         if template is None:
             template = self._place(masked.split())

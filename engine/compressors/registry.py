@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from engine.compressors.base import Compressor
 from engine.compressors.json_crusher import SmartCrusher
+from engine.compressors.logs import LogCompressor
+from engine.compressors.search import SearchCompressor
 
 
 def default_compressors() -> list[Compressor]:
     compressors: list[Compressor] = []
     compressors.append(SmartCrusher())
+    compressors.append(LogCompressor())
+    compressors.append(SearchCompressor())
     return compressors
