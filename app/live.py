@@ -6,15 +6,41 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.repository import Repository
+from app.repository import Overhead, Repository, SeriesPoint, Totals, WorkloadRow
 from app.tasks import Runner
-from app.views.savings import RANGES, SavingsData, TimeRange
 
 REFRESH_MS = 1000
+DAY = 86_400
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    label: str
+    seconds: int | None
+    bucket: int
+
+    def since(self, now: float | None = None) -> float | None:
+        return None if self.seconds is None else (now or time.time()) - self.seconds
+
+
+RANGES = [TimeRange("Last hour", 3600, 60), TimeRange("Today", DAY, 900),
+          TimeRange("7 days", 7 * DAY, 3 * 3600), TimeRange("30 days", 30 * DAY, DAY),
+          TimeRange("All time", None, DAY)]
+
+
+@dataclass(frozen=True)
+class SavingsData:
+    totals: Totals
+    series: list[SeriesPoint]
+    workloads: list[WorkloadRow]
+    overhead: Overhead
+
+
 RETRIEVALS_SHOWN = 5000
 
 
@@ -54,7 +80,7 @@ class LiveData(QObject):
         self.refresh_now()
 
     def refresh_now(self) -> None:
-        self._submit("totals", lambda: self._repo.totals(_start_of_today()), self.totals_today)
+        self._submit("totals", lambda: self._repo.headline(_start_of_today()), self.totals_today)
         self._submit("filters", self._repo.filter_options, self.filter_options)
         if "savings" in self.visible:
             self._refresh_savings()

@@ -5,6 +5,9 @@ the pages themselves stay thin."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -29,7 +32,6 @@ from app.proxy_thread import ProxyState, ProxyStatus
 from app.theme import RESOURCES, Scheme
 from app.views.connect import ConnectDialog
 from app.views.retrievals import RetrievalsPage
-from app.views.savings import SavingsPage
 from app.views.settings import SettingsPage
 from app.views.tools import ToolsPage
 from app.views.topbar import TopBar
@@ -37,6 +39,24 @@ from app.views.traffic import TrafficPage
 from engine.config import Mode
 
 ICONS = RESOURCES / "icons"
+STARTUP_GRACE_MS = 400
+
+
+class LazyPage(QWidget):
+    """Holds a page's place in the stack and builds the page the first time it is shown."""
+
+    def __init__(self, factory: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self._factory = factory
+        self.page: Any = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def materialize(self) -> QWidget:
+        if self.page is None:
+            self.page = self._factory()
+            self._layout.addWidget(self.page)
+        return self.page  # type: ignore[no-any-return]
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +75,8 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.apply_theme()
         self.traffic_model.reload()
-        self.live.refresh_now()
+        # Summaries wait until the table's first page had the pool to itself.
+        QTimer.singleShot(STARTUP_GRACE_MS, self.live.refresh_now)
 
     # --- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -67,7 +88,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.page_keys: list[str] = []
         self.traffic = TrafficPage(self.traffic_model, self.detail_loader, s.host, s.port)
-        self.savings = SavingsPage()
+        self.savings = LazyPage(self._build_savings)
         self.tools = ToolsPage(self.tools_model)
         self.retrievals = RetrievalsPage(self.retrievals_model)
         self.settings_page = SettingsPage(s, self.ctx.theme.scheme)
@@ -132,13 +153,11 @@ class MainWindow(QMainWindow):
             ctx.bridge.exchange_recorded.connect(self.traffic_model.notify_new_exchange)
             ctx.bridge.exchange_recorded.connect(self.live.exchange_recorded)
         self.live.totals_today.connect(self.topbar.set_totals)
-        self.live.savings.connect(self.savings.show_data)
         self.live.tools.connect(self.tools_model.set_rows)
         self.live.retrievals.connect(self.retrievals_model.set_rows)
         self.live.filter_options.connect(self.traffic.filters.set_options)
         self.live.failed.connect(self.report)
         self.traffic_model.failed.connect(self.report)
-        self.savings.range_changed.connect(self.live.set_range)
         self.traffic.run_demo.connect(self.run_demo)
         self.traffic.detail.copy_json.connect(self.copy_json)
         self.traffic.detail.copy_curl.connect(self.copy_curl)
@@ -162,13 +181,28 @@ class MainWindow(QMainWindow):
 
     def apply_theme(self) -> None:
         colors = self.ctx.theme.colors
-        for page in (self.traffic, self.savings, self.tools, self.retrievals):
-            page.set_colors(colors)
+        for page in (self.traffic, self.savings.page, self.tools, self.retrievals):
+            if page is not None:
+                page.set_colors(colors)
         self.topbar.set_colors(colors)
+
+    def _build_savings(self) -> QWidget:
+        """Imported on first visit: pyqtgraph alone costs most of a second at start-up, and the
+        window must open (with the traffic table filled) in well under two seconds."""
+        from app.views.savings import SavingsPage
+
+        page = SavingsPage()
+        page.set_colors(self.ctx.theme.colors)
+        self.live.savings.connect(page.show_data)
+        page.range_changed.connect(self.live.set_range)
+        return page
 
     # --- slots --------------------------------------------------------------------------------
     def _on_page(self, row: int) -> None:
         if 0 <= row < len(self.page_keys):
+            widget = self.stack.widget(row)
+            if isinstance(widget, LazyPage):
+                widget.materialize()
             self.stack.setCurrentIndex(row)
             self.live.show_page(self.page_keys[row])
 

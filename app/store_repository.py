@@ -63,6 +63,11 @@ class StoreRepository:
         return FilterOptions(tuple(q.distinct_models(self._source)),
                              tuple(q.distinct_tools(self._source)))
 
+    def headline(self, since: float | None) -> Totals:
+        t = q.totals(self._source, since=since)
+        return Totals(t.requests, t.tokens_before, t.tokens_after, t.cost_saved_usd,
+                      estimated_requests=t.estimated_requests)
+
     def totals(self, since: float | None) -> Totals:
         t = q.totals(self._source, since=since)
         cache = q.cache_hit_rate(self._source, since)

@@ -5,9 +5,6 @@ provider's."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,34 +21,10 @@ from PySide6.QtWidgets import (
 
 from app import format as fmt
 from app.charts.savings import OverheadHistogram, TokensOverTime, WorkloadBars
+from app.live import RANGES, SavingsData, TimeRange
 from app.models.workloads import COL_WORKLOAD, WorkloadsModel
-from app.repository import Overhead, SeriesPoint, Totals, WorkloadRow
+from app.repository import Totals
 from app.theme import Colors
-
-DAY = 86_400
-
-
-@dataclass(frozen=True)
-class TimeRange:
-    label: str
-    seconds: int | None
-    bucket: int
-
-    def since(self, now: float | None = None) -> float | None:
-        return None if self.seconds is None else (now or time.time()) - self.seconds
-
-
-RANGES = [TimeRange("Last hour", 3600, 60), TimeRange("Today", DAY, 900),
-          TimeRange("7 days", 7 * DAY, 3 * 3600), TimeRange("30 days", 30 * DAY, DAY),
-          TimeRange("All time", None, DAY)]
-
-
-@dataclass(frozen=True)
-class SavingsData:
-    totals: Totals
-    series: list[SeriesPoint]
-    workloads: list[WorkloadRow]
-    overhead: Overhead
 
 
 class Headline(QFrame):

@@ -71,6 +71,9 @@ class FakeRepository:
         return FilterOptions(tuple(sorted({r.model for r in self.rows})),
                              tuple(sorted({t for r in self.rows for t in r.tools})))
 
+    def headline(self, since: float | None) -> Totals:
+        return self.totals(since)
+
     def totals(self, since: float | None) -> Totals:
         rows = [r for r in self.rows if since is None or r.started_at >= since]
         saved = [1 - r.tokens_after / r.tokens_before for r in rows if r.tokens_before]
