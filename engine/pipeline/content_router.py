@@ -33,6 +33,7 @@ from engine.conversation import (
 from engine.pipeline.pipeline import PipelineContext
 from engine.pipeline.projection_cache import Projection, ProjectionCache, projection_key
 from engine.pipeline.routing import RouteInput, TextRouter
+from engine.pipeline.token_memo import TokenMemo
 from engine.relevance import query_context
 from engine.tokens import TokenCounter, counter_for
 
@@ -62,6 +63,7 @@ class ContentRouter:
         self.settings = settings
         self.cache = cache
         self.version = version
+        self.tokens = TokenMemo()
 
     def close(self) -> None:
         if self.cache is not None:
@@ -102,11 +104,11 @@ class ContentRouter:
         is_tool = site.block.kind is BlockKind.TOOL_RESULT
         if not is_tool and len(text) < minimum:  # cheap pre-filter for prose blocks
             return None
-        before = counter.count(text)
+        before = self.tokens.count(counter, text)
         if before < minimum:
             if not is_tool:
                 return None
-            return self._decision(site, detect(text).content_type.value, None, before, before,
+            return self._decision(site, detect(text).content_type.value, before, before,
                                   Action.SKIPPED, f"under {minimum:,} tokens", counter)
         projection = self._projection(site, user_text, model)
         return self._apply(site, projection, before, counter)
@@ -144,38 +146,43 @@ class ContentRouter:
 
     def _apply(self, site: _Site, p: Projection, before: int,
                counter: TokenCounter) -> Decision:
-        if p.sent_compressed and p.text is not None:
+        if p.text is None:
+            action, reason = Action(p.action), p.reason
+            if site.mode is Mode.OFF:
+                action, reason = Action.SKIPPED, "tool mode off"
+            return self._decision(site, p, before, before, action, reason, counter)
+        after = self.tokens.count(counter, p.text)
+        if p.sent_compressed:
             site.block.text = p.text
             reason = p.reason
             if site.mode is not Mode.OPTIMIZE:
                 reason += f" (sent compressed when first seen; kept stable in {site.mode} mode)"
-            return self._decision(site, p.content_type, p.compressor, before,
-                                  counter.count(p.text), Action.COMPRESSED, reason, counter,
-                                  p, p.text)
-        if p.text is not None and site.mode is Mode.AUDIT:
-            return self._decision(site, p.content_type, p.compressor, before,
-                                  counter.count(p.text), Action.KEPT,
+            return self._decision(site, p, before, after, Action.COMPRESSED, reason, counter,
+                                  p.text)
+        if site.mode is Mode.AUDIT:
+            return self._decision(site, p, before, after, Action.KEPT,
                                   f"audit: original sent; would send: {p.reason}", counter,
-                                  p, p.text)
+                                  p.text)
         if site.mode is Mode.OFF:
-            return self._decision(site, p.content_type, None, before, before, Action.SKIPPED,
-                                  "tool mode off", counter)
-        if p.text is not None:
-            return self._decision(site, p.content_type, p.compressor, before, before,
-                                  Action.KEPT, f"sent unchanged when first seen ({p.first_mode}"
-                                  " mode); kept unchanged so prompt caches stay valid", counter)
-        return self._decision(site, p.content_type, p.compressor, before, before,
-                              Action(p.action), p.reason, counter)
+            return self._decision(site, p, before, before, Action.SKIPPED, "tool mode off",
+                                  counter)
+        return self._decision(site, p, before, before, Action.KEPT,
+                              f"sent unchanged when first seen ({p.first_mode} mode); kept "
+                              "unchanged so prompt caches stay valid", counter)
 
-    def _decision(self, site: _Site, content_type: str, compressor: str | None, before: int,
-                  after: int, action: Action, reason: str, counter: TokenCounter,
-                  projection: Projection | None = None,
+    def _decision(self, site: _Site, p: Projection | str, before: int, after: int,
+                  action: Action, reason: str, counter: TokenCounter,
                   compressed_text: str | None = None) -> Decision:
-        keys = projection.ccr_keys if projection is not None else ()
+        """`p` is the projection, or just the content type when none was computed."""
+        projection = p if isinstance(p, Projection) else None
+        sent_or_shown = compressed_text is not None and projection is not None
+        keys = projection.ccr_keys if sent_or_shown and projection is not None else ()
         return Decision(message_index=site.message.index, block_index=site.index,
-                        tool_name=site.tool_name, content_type=content_type,
-                        compressor=compressor, mode=site.mode.value, tokens_before=before,
-                        tokens_after=after, action=action, reason=reason,
-                        ccr_key=keys[0] if keys else None, tokens_estimated=counter.estimated,
-                        lossy=projection.lossy if projection is not None else False,
+                        tool_name=site.tool_name,
+                        content_type=projection.content_type if projection else str(p),
+                        compressor=projection.compressor if projection else None,
+                        mode=site.mode.value, tokens_before=before, tokens_after=after,
+                        action=action, reason=reason, ccr_key=keys[0] if keys else None,
+                        tokens_estimated=counter.estimated,
+                        lossy=bool(projection and projection.lossy and sent_or_shown),
                         compressed_text=compressed_text)
