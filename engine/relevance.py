@@ -10,8 +10,9 @@ download) can be mixed in behind the same `ItemScorer` interface; it is off by d
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -32,13 +33,13 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _WORD = re.compile(r"[^\W_][\w.\-/:@#+]*", re.UNICODE)
 _PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+", re.UNICODE)
-_EDGE = re.compile(r"^[.\-/:@#+]+|[.\-/:@#+]+$")
+_SEPARATORS = ".-/:@#+"
 
 
 def words(text: str) -> list[str]:
     """Whitespace/punctuation-delimited words, keeping identifier characters (`refs/heads/x`,
     `user_id`, `HAT123`, `a.b@c.d`) together; lowercased."""
-    return [_EDGE.sub("", w).lower() for w in _WORD.findall(text)]
+    return [w.strip(_SEPARATORS).lower() for w in _WORD.findall(text)]
 
 
 def tokenize(text: str) -> list[str]:
@@ -46,14 +47,16 @@ def tokenize(text: str) -> list[str]:
     dots, slashes and letter/digit boundaries; stopwords and one-letter parts dropped."""
     out: list[str] = []
     for raw in _WORD.findall(text):
-        word = _EDGE.sub("", raw)
+        word = raw.strip(_SEPARATORS)
         lowered = word.lower()
-        if lowered and lowered not in STOPWORDS:
+        if lowered not in STOPWORDS:
             out.append(lowered)
-        parts = _PART.findall(word)
-        if len(parts) > 1:
-            out.extend(p.lower() for p in parts
-                       if len(p) > 1 and p.lower() not in STOPWORDS and p.lower() != lowered)
+        if lowered.isalpha() and (word == lowered or word[1:] == lowered[1:]):
+            continue
+        for part in _PART.findall(word):
+            low = part.lower()
+            if len(low) > 1 and low != lowered and low not in STOPWORDS:
+                out.append(low)
     return out
 
 
@@ -86,21 +89,42 @@ def query_context(query: str, tool_arguments: str | None) -> str:
 
 
 class ItemScorer(Protocol):
-    """Scores each document (an item's value text) against a query; higher is more relevant."""
+    """Scores each document (an item's value text) against a query; higher is more relevant.
+    `corpus_size` > len(docs) says the docs are the only candidates out of that many items
+    (the others share no term with the query), so IDF can still be computed over all items."""
 
-    def scores(self, query: str, docs: Sequence[str]) -> list[float]: ...
+    def scores(self, query: str, docs: Sequence[str], corpus_size: int | None = None,
+               doc_freq: Mapping[str, int] | None = None) -> list[float]: ...
 
 
 class BM25Scorer:
-    """Okapi BM25 with IDF computed over the items themselves."""
+    """Okapi BM25 with IDF computed over the items themselves (or over `corpus_size` items with
+    the given `doc_freq` of query terms, when `docs` are only the candidates)."""
 
-    def scores(self, query: str, docs: Sequence[str]) -> list[float]:
+    def scores(self, query: str, docs: Sequence[str], corpus_size: int | None = None,
+               doc_freq: Mapping[str, int] | None = None) -> list[float]:
         q_tokens = list(dict.fromkeys(tokenize(query)))
         if not docs or not q_tokens:
             return [0.0] * len(docs)
         corpus = [tokenize(d) or ["\x00"] for d in docs]
         bm25 = BM25Okapi(corpus)
+        if corpus_size and corpus_size > len(docs):
+            _reweight_idf(bm25, corpus_size, doc_freq or {})
         return [float(s) for s in bm25.get_scores(q_tokens)]
+
+
+def _reweight_idf(bm25: BM25Okapi, corpus_size: int, known: Mapping[str, int]) -> None:
+    """Recompute IDF (rank-bm25's formula and epsilon floor) as if the corpus had
+    `corpus_size` documents; the missing ones contain no query term, so document frequencies
+    are unchanged. Only the IDF table changes: scoring still runs over the given docs."""
+    df: dict[str, int] = {}
+    for freqs in bm25.doc_freqs:
+        for word in freqs:
+            df[word] = df.get(word, 0) + 1
+    df.update((w, max(f, df.get(w, 0))) for w, f in known.items() if w in df)
+    idf = {w: math.log(corpus_size - f + 0.5) - math.log(f + 0.5) for w, f in df.items()}
+    floor = bm25.epsilon * sum(idf.values()) / len(idf)
+    bm25.idf = {w: v if v >= 0 else floor for w, v in idf.items()}
 
 
 class NgramScorer:
@@ -120,7 +144,8 @@ class NgramScorer:
         norm = float(np.linalg.norm(vec))
         return vec / norm if norm else vec
 
-    def scores(self, query: str, docs: Sequence[str]) -> list[float]:
+    def scores(self, query: str, docs: Sequence[str], corpus_size: int | None = None,
+               doc_freq: Mapping[str, int] | None = None) -> list[float]:
         q = self.embed(query)
         if not docs or not q.any():
             return [0.0] * len(docs)
@@ -141,10 +166,11 @@ class HybridScorer:
     def __init__(self, parts: Sequence[tuple[ItemScorer, float]]) -> None:
         self.parts = list(parts)
 
-    def scores(self, query: str, docs: Sequence[str]) -> list[float]:
+    def scores(self, query: str, docs: Sequence[str], corpus_size: int | None = None,
+               doc_freq: Mapping[str, int] | None = None) -> list[float]:
         total = np.zeros(len(docs))
         for scorer, weight in self.parts:
-            s = np.array(scorer.scores(query, docs), dtype=float)
+            s = np.array(scorer.scores(query, docs, corpus_size, doc_freq), dtype=float)
             top = float(s.max()) if len(s) else 0.0
             if top > 0:
                 total += weight * s / top
@@ -170,9 +196,11 @@ class Match:
         return tuple(sorted(set(self.exact) | set(self.ranked)))
 
 
-def exact_matches(query: str, item_values: Sequence[Iterable[str]]) -> list[int]:
-    """Items with a value equal to a selective query word (one that is not in most items).
-    Catches ids, logins, ref names and flight numbers that BM25 parts-splitting would dilute."""
+def exact_matches(query: str, item_values: Sequence[Iterable[str]],
+                  corpus_size: int | None = None) -> list[int]:
+    """Positions (in `item_values`) of items with a value equal to a selective query word, one
+    held by at most half of the `corpus_size` items. Catches ids, logins, ref names and flight
+    numbers that BM25's identifier splitting would dilute."""
     q_words = {w for w in words(query) if len(w) >= 2 and w not in STOPWORDS}
     if not q_words:
         return []
@@ -180,29 +208,55 @@ def exact_matches(query: str, item_values: Sequence[Iterable[str]]) -> list[int]
     for i, values in enumerate(item_values):
         for v in values:
             low = v.lower()
-            if low in q_words or _EDGE.sub("", low.rsplit("/", 1)[-1]) in q_words:
+            if low in q_words or low.rsplit("/", 1)[-1].strip(_SEPARATORS) in q_words:
                 hits.setdefault(low, []).append(i)
-    selective = max(1, len(item_values) // 2)
+    selective = max(1, (corpus_size or len(item_values)) // 2)
     found = {i for idx in hits.values() if len(idx) <= selective for i in idx}
     return sorted(found)
 
 
-def match_items(query: str, docs: Sequence[str], item_values: Sequence[Iterable[str]],
+def match_items(query: str, items: Sequence[Any], texts: Sequence[str],
                 scorer: ItemScorer | None = None, *, relative: float = 0.6,
-                max_ranked: int = 20) -> Match:
-    """Exact-value matches plus the best BM25 (or hybrid) items scoring within `relative` of the
-    top score, at most `max_ranked` of them."""
+                max_ranked: int = 20, max_exact: int = 50) -> Match:
+    """Exact-value matches (at most `max_exact`, best scored first) plus the best BM25 (or
+    hybrid) items scoring within `relative` of the top score (at most `max_ranked`).
+
+    `texts` are the items' serialized forms; with plain BM25 only items whose text contains a
+    query token are tokenized and scored (the rest score zero), which keeps this linear and
+    cheap for thousands of items."""
     label = " ".join(dict.fromkeys(w for w in words(query) if w not in STOPWORDS))[:40]
+    scorer = scorer or BM25Scorer()
     if not label:
         return Match((), (), "")
-    exact = exact_matches(query, item_values)
-    scores = (scorer or BM25Scorer()).scores(query, docs)
-    top = max(scores, default=0.0)
-    ranked: list[int] = []
-    if top > 0:
-        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-        ranked = [i for i in order[:max_ranked] if scores[i] >= relative * top]
-    return Match(tuple(exact), tuple(sorted(ranked)), label)
+    if isinstance(scorer, BM25Scorer):
+        cand, doc_freq = _candidates(query, texts)
+    else:
+        cand, doc_freq = list(range(len(items))), {}
+    values = [scalar_values(items[i]) for i in cand]
+    scores = scorer.scores(query, [" ".join(v) for v in values], len(items), doc_freq)
+    order = sorted(range(len(cand)), key=lambda j: (-scores[j], j))
+    exact = set(exact_matches(query, values, len(items)))
+    exact_kept = [cand[j] for j in order if j in exact][:max_exact]
+    top = scores[order[0]] if order else 0.0
+    ranked = [cand[j] for j in order[:max_ranked] if top > 0 and scores[j] >= relative * top]
+    return Match(tuple(sorted(exact_kept)), tuple(sorted(ranked)), label)
+
+
+def _candidates(query: str, texts: Sequence[str]) -> tuple[list[int], dict[str, int]]:
+    """Items worth scoring, and the document frequency (by substring, an upper bound) of each
+    query token over all items. Candidates hold a selective whole query word (one in at most
+    half of the items); failing that any whole query word; failing that any query token.
+    Items outside hold no selective term, so they could not score near the top anyway."""
+    lowered = [t.lower() for t in texts]
+    tokens = list(dict.fromkeys(tokenize(query)))
+    doc_freq = {t: sum(1 for low in lowered if t in low) for t in tokens}
+    whole = [w for w in dict.fromkeys(words(query)) if len(w) >= 2 and w not in STOPWORDS]
+    selective = [w for w in whole if doc_freq.get(w, 0) <= len(texts) // 2]
+    for needles in (selective, whole, tokens):
+        found = [i for i, low in enumerate(lowered) if any(n in low for n in needles)]
+        if found:
+            return found, doc_freq
+    return [], doc_freq
 
 
 def rank(query: str, docs: Sequence[str], limit: int,

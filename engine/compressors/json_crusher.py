@@ -127,7 +127,7 @@ class SmartCrusher:
             if len(section.items) < self.settings.min_lossy_items:
                 continue
             other = total - section.est_tokens
-            selection = select(section.items, section.records, section.costs,
+            selection = select(section.items, section.minified, section.records, section.costs,
                                Budget(int(max(budget - other, budget // 4))), query, self.scorer)
             if len(selection.keep) >= len(section.items):
                 continue

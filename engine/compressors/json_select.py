@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.relevance import ItemScorer, match_items, scalar_values
+from engine.relevance import ItemScorer, match_items
 
 _ERROR_KEYS = frozenset({"error", "errors", "exception", "err", "failure", "fault", "error_message",
                          "errormessage", "stderr", "traceback"})
@@ -138,8 +138,9 @@ class Budget:
     last: int = 2
 
 
-def select(items: Sequence[Any], records: Sequence[dict[str, Any]], costs: Sequence[float],
-           budget: Budget, query: str, scorer: ItemScorer | None = None) -> Selection:
+def select(items: Sequence[Any], texts: Sequence[str], records: Sequence[dict[str, Any]],
+           costs: Sequence[float], budget: Budget, query: str,
+           scorer: ItemScorer | None = None) -> Selection:
     """Must-keep items first (whatever their cost), then a spread sample while budget lasts."""
     n = len(items)
     groups: list[tuple[str, list[int]]] = [
@@ -148,8 +149,7 @@ def select(items: Sequence[Any], records: Sequence[dict[str, Any]], costs: Seque
         ("rare values", rare_values(records)),
     ]
     if query.strip():
-        values = [scalar_values(it) for it in items]
-        match = match_items(query, [" ".join(v) for v in values], values, scorer)
+        match = match_items(query, items, texts, scorer)
         groups.append((f'matching "{match.label}"', list(match.indices)))
     groups.append(("first", list(range(min(budget.first, n)))))
     groups.append(("last", list(range(max(0, n - budget.last), n))))

@@ -47,11 +47,31 @@ def test_exact_values_match_only_when_selective() -> None:
     assert exact_matches("user7 open", values) == [7]
 
 
+def flights(n: int) -> list[dict[str, object]]:
+    return [{"flight_number": f"HAT{100 + i}", "origin": "JFK", "destination": "SEA",
+             "status": "available"} for i in range(n)]
+
+
 def test_match_items_combines_exact_and_ranked() -> None:
-    docs = [f"flight HAT{100 + i} JFK SEA" for i in range(30)]
-    match = match_items("book HAT117 please", docs, [d.split() for d in docs])
+    items = flights(30)
+    match = match_items("book HAT117 please", items, [json.dumps(i) for i in items])
     assert match.indices == (17,)
     assert "hat117" in match.label
+
+
+def test_match_items_keeps_idf_over_all_items() -> None:
+    items = flights(200)
+    items[5]["origin"] = "EWR"
+    texts = [json.dumps(i) for i in items]
+    assert match_items("from EWR", items, texts).indices == (5,)
+    semantic = match_items("from EWR", items, texts, default_scorer(semantic=True))
+    assert 5 in semantic.indices
+
+
+def test_exact_matches_are_capped() -> None:
+    items = [{"state": "closed" if i % 3 == 0 else "open", "n": i} for i in range(600)]
+    match = match_items("closed", items, [json.dumps(i) for i in items], max_exact=10)
+    assert len(match.exact) == 10
 
 
 def test_rank_returns_best_first_and_skips_zero() -> None:
@@ -72,4 +92,4 @@ def test_semantic_scorer_is_optional_and_deterministic() -> None:
 def test_empty_inputs() -> None:
     assert BM25Scorer().scores("", ["a"]) == [0.0]
     assert BM25Scorer().scores("x", []) == []
-    assert match_items("the of", ["a"], [["a"]]).indices == ()
+    assert match_items("the of", ["a"], ["a"]).indices == ()
