@@ -51,6 +51,8 @@ _ZERO_COUNTS = re.compile(
     r"(?i)\b(?:0|no|zero|without)\s+(?:errors?|failures?|failed|exceptions?)\b"
     r"|\b(?:errors?|failures?|failed|exceptions?)\s*[:=]\s*0\b")
 _SHOUTED_FAILURE = re.compile(r"\b(?:FAILURE|FAILED|FAIL|ERRORS?)\b")
+_COUNTED = re.compile(r"(?i)(?:error|failure|failed|exception)s?\s*[:=]\s*<\*>"
+                      r"|<\*>\s+(?:error|failure|failed|exception)")
 _WARN_WORDS = re.compile(r"\b(?:warn(?:ing)?s?|deprecat(?:ed|ion))\b")
 _LEVEL_SCAN = 160
 
@@ -111,6 +113,22 @@ def severity(line: str) -> Severity:
     if ("warn" in low or "deprecat" in low) and _WARN_WORDS.search(low):
         return Severity.WARN
     return Severity.INFO
+
+
+def severities(lines: list[str], forms: list[str]) -> list[Severity]:
+    """Severity per line, computed once per masked form (`log_templates.mask`): masking only
+    touches numbers, so lines of one form share a severity, except where a count decides
+    ("Errors: 0")."""
+    cache: dict[str, Severity] = {}
+    out = []
+    for line, form in zip(lines, forms, strict=True):
+        level = cache.get(form)
+        if level is None:
+            level = severity(line)
+            if not _COUNTED.search(form):
+                cache[form] = level
+        out.append(level)
+    return out
 
 
 def timestamp(line: str) -> str | None:

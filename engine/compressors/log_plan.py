@@ -7,10 +7,9 @@ last lines. Everything else is counted per template; nothing is dropped without 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from engine.compressors.log_lines import Severity, body, message_key, severity, timestamp
+from engine.compressors.log_lines import Severity, body, message_key, severities, timestamp
 from engine.compressors.log_templates import Template, TemplateMiner, mask
 from engine.compressors.log_traces import Trace, find_folds, find_traces
 
@@ -18,8 +17,6 @@ _HEAD_LINES = 2
 _TAIL_LINES = 3
 _MAX_QUERY_LINES = 20
 _MAX_CONTINUATION = 8
-_COUNTED = re.compile(r"(?i)(?:error|failure|failed|exception)s?\s*[:=]\s*<\*>"
-                      r"|<\*>\s+(?:error|failure|failed|exception)")
 _REPEATED_ERROR = "repeats of errors shown above"
 _ERROR_BUDGET = 0.12
 _FAMILY_KEEP = 4
@@ -61,28 +58,13 @@ def build_plan(lines: list[str], query_terms: tuple[str, ...] = ()) -> Plan:
     miner = TemplateMiner()
     template_of = [miner.add_masked(i, m) for i, m in enumerate(masked)]
     plan = Plan(lines=lines, templates=miner.templates, template_of=template_of,
-                severities=_severities(lines, masked), keep=[False] * len(lines))
+                severities=severities(lines, masked), keep=[False] * len(lines))
     _keep_edges(plan)
     _keep_traces(plan, bodies)
     _keep_errors(plan, bodies)
     _keep_warn_examples(plan)
     _keep_query_matches(plan, query_terms)
     return plan
-
-
-def _severities(lines: list[str], masked: list[str]) -> list[Severity]:
-    """Severity per line, computed once per masked form: masking only touches numbers, so
-    lines of one form share a severity, except where a count decides ("Errors: 0")."""
-    cache: dict[str, Severity] = {}
-    out = []
-    for line, form in zip(lines, masked, strict=True):
-        level = cache.get(form)
-        if level is None:
-            level = severity(line)
-            if not _COUNTED.search(form):
-                cache[form] = level
-        out.append(level)
-    return out
 
 
 def _keep_edges(plan: Plan) -> None:

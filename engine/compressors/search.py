@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from engine.ccr.keys import ccr_key
 from engine.compressors.base import CCREntry, Compressed, ContentMeta, ContentType
-from engine.compressors.log_lines import Severity, severity, split_lines, strip_ansi
+from engine.compressors.log_lines import Severity, severities, split_lines, strip_ansi
 from engine.compressors.log_templates import mask
 from engine.compressors.marker import omission_notice
-from engine.relevance import match_items, query_context
+from engine.relevance import match_items, query_context, tokenize
 
 _HIT = re.compile(r"^(?:\./)?(?P<path>[^\s:][^:\n]{0,300}?)(?P<sep>[:-])(?P<line>\d+)(?P=sep)"
                   r"(?P<text>.*)$")
@@ -29,6 +29,7 @@ _MIN_SHARE = 0.6
 _LOSSLESS_MAX = 60
 _MAX_ERRORS = 30
 _MAX_RELEVANT = 20
+_MAX_CANDIDATES = 3000
 _MAX_FILES_WITH_EXAMPLE = 40
 _MAX_LISTED_FILES = 100
 _FOLD_NOTES = 3
@@ -129,14 +130,29 @@ def _select(parsed: Parsed, query: str) -> set[int]:
         first = next((h for h in in_file if not h.context), in_file[0])
         keep.add(first.index)
     hits = parsed.hits
-    errors = [h.index for _, h in hits if not h.context and severity(h.text) == Severity.ERROR]
+    texts = [h.text for _, h in hits]
+    levels = severities(texts, [mask(t) for t in texts])
+    errors = [h.index for (_, h), level in zip(hits, levels, strict=True)
+              if not h.context and level == Severity.ERROR]
     keep.update(errors[:_MAX_ERRORS])
-    if query.strip():
-        texts = [f"{path} {h.text}" for path, h in hits]
-        found = match_items(query, texts, [t.lower() for t in texts], max_ranked=_MAX_RELEVANT,
-                            max_exact=_MAX_RELEVANT)
-        keep.update(hits[i][1].index for i in found.indices)
+    keep.update(hits[i][1].index for i in _relevant(query, [f"{p} {h.text}" for p, h in hits]))
     return keep
+
+
+def _relevant(query: str, texts: list[str]) -> list[int]:
+    """BM25 and exact-id matches, scored only over lines holding a selective query word (one
+    found in at most a quarter of the lines), so a word every line shares costs nothing."""
+    lowered = [t.lower() for t in texts]
+    selective = [w for w in dict.fromkeys(tokenize(query))
+                 if sum(1 for t in lowered if w in t) <= len(texts) // 4]
+    candidates = [i for i, t in enumerate(lowered) if any(w in t for w in selective)]
+    candidates = candidates[:_MAX_CANDIDATES]
+    if len(candidates) <= _MAX_RELEVANT:
+        return candidates
+    subset = [texts[i] for i in candidates]
+    found = match_items(" ".join(selective), subset, [lowered[i] for i in candidates],
+                        max_ranked=_MAX_RELEVANT, max_exact=_MAX_RELEVANT)
+    return [candidates[i] for i in found.indices]
 
 
 def _render(parsed: Parsed, keep: set[int] | None, matches: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,14 @@ def test_one_megabyte_is_fast(corpus: Path) -> None:
     content = "\n".join(lines * 3)[:1_000_000]
     compressor = LogCompressor()
     compressor.compress(content[:10_000], META)
-    started = time.perf_counter()
-    compressor.compress(content, META)
-    assert time.perf_counter() - started < 0.6  # target 0.2 s; slack for a shared CI machine
+    assert _best_of(3, lambda: compressor.compress(content, META)) < 0.4  # target 0.2 s
+
+
+def _best_of(runs: int, action: Callable[[], object]) -> float:
+    """Fastest of a few runs: the machine is shared, the target is about our code."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    return best

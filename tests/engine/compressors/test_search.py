@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -85,6 +86,15 @@ def test_bad_input_never_raises(content: str) -> None:
 def test_one_megabyte_is_fast() -> None:
     content = "\n".join(_grep(400, 60))[:1_000_000]
     meta = ContentMeta(detection=Detection(ContentType.SEARCH), query="compute value_3_7")
-    started = time.perf_counter()
-    SearchCompressor().compress(content, meta)
-    assert time.perf_counter() - started < 0.6  # target 0.2 s; slack for a shared CI machine
+    compressor = SearchCompressor()
+    assert _best_of(3, lambda: compressor.compress(content, meta)) < 0.4  # target 0.2 s
+
+
+def _best_of(runs: int, action: Callable[[], object]) -> float:
+    """Fastest of a few runs: the machine is shared, the target is about our code."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    return best
