@@ -94,13 +94,16 @@ class CCRStore:
             return self._live(key, self._clock())
 
     def get(self, key: str, query: str | None = None, offset: int = 0,
-            limit: int = 20, tool_name: str | None = None) -> RetrievalResult:
+            limit: int = 20, tool_name: str | None = None,
+            exchange_id: str | None = None) -> RetrievalResult:
+        """A page (no query) or the best items matching `query`; a miss is terminal text.
+        `tool_name` and `exchange_id` only label the RetrievalEvent."""
         with self._lock:
             result = self._get(key, query, max(offset, 0), max(limit, 1))
         if self.on_event is not None:
             self.on_event(RetrievalEvent(key=key, query=query, hit=result.hit,
                                          items_returned=result.items_returned,
-                                         tool_name=tool_name))
+                                         exchange_id=exchange_id, tool_name=tool_name))
         return result
 
     def total_bytes(self) -> int:

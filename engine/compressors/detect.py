@@ -21,6 +21,9 @@ from magika import Magika
 from engine.compressors.base import ContentType, Detection
 
 _SAMPLE_LINES = 400
+_SAMPLE_CHARS = 256 * 1024
+_SAMPLE_LINE_CHARS = 1000
+_PARSE_LIMIT = 1024 * 1024
 _ML_SAMPLE_BYTES = 16 * 1024
 
 _GREP = re.compile(r"^(?=[^\s:]*[A-Za-z_./])(?!\d{4}-\d\d-\d\d)(?:\./)?[^\s:]{1,300}:\d+[:-]")
@@ -129,10 +132,12 @@ def detect_structural(content: str) -> Detection | None:
     found = _json(stripped)
     if found is not None:
         return found
-    lines = [_ANSI.sub("", line) for line in stripped.splitlines()[:_SAMPLE_LINES]]
+    head = stripped[:_SAMPLE_CHARS]
+    lines = [_ANSI.sub("", line[:_SAMPLE_LINE_CHARS])
+             for line in head.splitlines()[:_SAMPLE_LINES]]
     lines = [line for line in lines if line.strip()]
     for check in (_diff, _search, _html, _log, _code):
-        found = check(stripped, lines)
+        found = check(head, lines)
         if found is not None:
             return found
     return None
@@ -141,12 +146,14 @@ def detect_structural(content: str) -> Detection | None:
 def _json(stripped: str) -> Detection | None:
     if not _JSON_START.match(stripped):
         return None
+    if len(stripped) > _PARSE_LIMIT and stripped[-1] in "]}":
+        return Detection(ContentType.JSON, confidence=0.9)  # the compressor parses it anyway
     try:
         json.loads(stripped)
         return Detection(ContentType.JSON)
     except (ValueError, RecursionError):
         pass
-    lines = stripped.splitlines()[:50]
+    lines = stripped[:_SAMPLE_CHARS].splitlines()[:50]
     if len(lines) > 1 and all(_parses(line) for line in lines if line.strip()):
         return Detection(ContentType.JSON, language="jsonl")
     try:

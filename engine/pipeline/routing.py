@@ -103,8 +103,9 @@ class TextRouter:
         reason = f"mixed, {len(sections)} sections: " + "; ".join(
             f"{p.content_type}: {p.reason}" for p in parts if p is not None)
         keys = tuple(k for p in used for k in p.ccr_keys)
-        return self._check_gain(Routed("mixed", names, reason, text, Action.COMPRESSED,
-                                       any(p.lossy for p in used), keys, before), given.model)
+        routed = Routed("mixed", names, reason, text, Action.COMPRESSED,
+                        any(p.lossy for p in used), keys, before)
+        return self._check_gain(routed, given.model, sum(len(s) for s in sections))
 
     def _route_one(self, content: str, detection: Detection, given: RouteInput,
                    before: int) -> Routed:
@@ -119,7 +120,8 @@ class TextRouter:
             except Exception as err:  # boundary: a failing compressor is skipped, recorded
                 attempt.note(compressor.name, "compress", err)
                 continue
-            return self._accept(kind, compressor.name, out, attempt, given.model, before)
+            return self._accept(kind, compressor.name, out, attempt, given.model,
+                                (before, len(content)))
         if attempt.failures:
             return Routed(kind, None, "every compressor failed" + attempt.suffix(), None,
                           Action.FAILED, tokens_before=before, tokens_after=before)
@@ -139,10 +141,11 @@ class TextRouter:
         return [c for _, _, c in sorted(scored, key=lambda t: (t[0], t[1]))]
 
     def _accept(self, kind: str, name: str, out: Compressed, attempt: _Attempt, model: str,
-                before: int) -> Routed:
+                size: tuple[int, int]) -> Routed:
+        """`size` is the input's (tokens, characters)."""
         routed = Routed(kind, name, out.reason + attempt.suffix(), out.text, Action.COMPRESSED,
-                        out.lossy, tuple(e.key for e in out.ccr_entries), before)
-        routed = self._check_gain(routed, model)
+                        out.lossy, tuple(e.key for e in out.ccr_entries), size[0])
+        routed = self._check_gain(routed, model, size[1])
         if routed.text is None or not out.ccr_entries:
             if routed.text is not None and out.lossy:
                 return _kept(routed, "lossy output without a CCR entry discarded")
@@ -157,8 +160,12 @@ class TextRouter:
             return replace(routed, reason=f"{routed.reason}; {note}", ccr_keys=())
         return routed
 
-    def _check_gain(self, routed: Routed, model: str) -> Routed:
-        after = counter_for(model).count(routed.text or "")
+    def _check_gain(self, routed: Routed, model: str, original_length: int) -> Routed:
+        """Longer output never saves tokens in practice, and counting it can be slow."""
+        text = routed.text or ""
+        if len(text) >= original_length:
+            return _kept(routed, "no gain (output not shorter than the input); original kept")
+        after = counter_for(model).count(text)
         if after >= routed.tokens_before:
             return _kept(routed, f"no gain ({routed.tokens_before:,} → {after:,} tokens); "
                                  "original kept")

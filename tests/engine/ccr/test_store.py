@@ -132,11 +132,12 @@ def test_every_get_is_an_event(tmp_path: Path) -> None:
     store = open_store(tmp_path, on_event=events.append)
     e = entry(users(30))
     store.put(e)
-    store.get(e.key, query="user3", tool_name="search")
+    store.get(e.key, query="user3", tool_name="search", exchange_id="x1")
     store.get("b2:" + "1" * 24)
     assert [(ev.key, ev.hit, ev.query) for ev in events] == [
         (e.key, True, "user3"), ("b2:" + "1" * 24, False, None)]
     assert events[0].items_returned >= 1 and events[0].tool_name == "search"
+    assert events[0].exchange_id == "x1"
 
 
 def test_concurrent_puts_and_gets(tmp_path: Path) -> None:
