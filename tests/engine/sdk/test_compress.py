@@ -73,3 +73,20 @@ def test_audit_mode_sends_originals(data_dir: Path) -> None:
     result = compress(messages, settings=settings_for(data_dir), compressors=[Halver()],
                       mode=Mode.AUDIT)
     assert result.messages == messages and result.decisions[0].compressed_text
+
+
+def test_tau_bench_trajectory(corpus: Path, data_dir: Path) -> None:
+    """A real OpenAI tool-calling trajectory: only tool contents change, ids stay paired."""
+    runs = json.loads((corpus / "tau-bench/historical_trajectories/gpt-4o-airline.json")
+                      .read_text(encoding="utf-8"))
+    messages = runs[0]["traj"]
+    settings = load_settings({}, data_dir, min_tokens_to_compress=100)
+    result = compress(messages, settings=settings)
+    assert result.error is None and len(result.messages) == len(messages)
+    for before, after in zip(messages, result.messages, strict=True):
+        if before["role"] != "tool":
+            assert after == before
+        else:
+            assert after["tool_call_id"] == before["tool_call_id"]
+    assert any(d.action is Action.COMPRESSED for d in result.decisions)
+    assert result.tokens_after < result.tokens_before
