@@ -9,7 +9,7 @@
   `"[redacted: N chars]"`; SSE streams are redacted event by event; anything that is not JSON
   becomes `[redacted: N bytes]`. `none` stores no body and no compressed text at all.
 - Stored blobs carry a one-byte codec tag (`Z` = zlib, `R` = raw) so the codec can change later
-  without a migration.
+  without a migration; a sent request identical to the original is stored as `=`.
 - `search_text` is what the full-text index sees: string values of the scrubbed JSON, capped
   (response first, then the newest end of the request) so the index stays small.
 """
@@ -36,8 +36,10 @@ _BEARER = re.compile(rb"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=\-]{8,}")
 _SECRET_NAMES = rb"authorization|x-api-key|api[_-]?key|access[_-]?token|client[_-]?secret|password"
 _JSON_SECRET_FIELD = re.compile(rb'(?i)("(?:' + _SECRET_NAMES + rb')"\s*:\s*")(?:[^"\\]|\\.)*(")')
 _ASSIGNED_SECRET = re.compile(
-    rb"(?i)\b([A-Z0-9_]*(?:" + _SECRET_NAMES + rb")\s*[:=]\s*)(?!\[removed\])[^\s\"',;&]+"
+    rb"(?i)((?:" + _SECRET_NAMES + rb")\s*[:=]\s*)(?!\[removed\])[^\s\"',;&]+"
 )
+_NAME_HINTS = (b"authorization", b"api-key", b"api_key", b"apikey", b"access_token",
+               b"access-token", b"accesstoken", b"secret", b"password")
 REMOVED = b"[removed]"
 
 _STRUCTURAL_KEYS = frozenset({
@@ -48,15 +50,21 @@ _STRUCTURAL_KEYS = frozenset({
 
 _ZLIB = b"Z"
 _RAW = b"R"
+# Stored as the sent request when it equals the original (audit mode, nothing compressed).
+SAME_AS_ORIGINAL = b"="
 SEARCH_RESPONSE_CHARS = 16_000
 SEARCH_REQUEST_CHARS = 48_000
 
 
 def scrub_secrets(body: bytes) -> bytes:
     body = _SECRET_TOKENS.sub(REMOVED, body)
-    body = _BEARER.sub(rb"\1" + REMOVED, body)
-    body = _JSON_SECRET_FIELD.sub(rb"\1" + REMOVED + rb"\2", body)
-    return _ASSIGNED_SECRET.sub(rb"\1" + REMOVED, body)
+    lowered = body.lower()
+    if b"bearer" in lowered:
+        body = _BEARER.sub(rb"\1" + REMOVED, body)
+    if any(hint in lowered for hint in _NAME_HINTS):  # the named patterns are slow to scan
+        body = _JSON_SECRET_FIELD.sub(rb"\1" + REMOVED + rb"\2", body)
+        body = _ASSIGNED_SECRET.sub(rb"\1" + REMOVED, body)
+    return body
 
 
 def scrub_text(text: str) -> str:

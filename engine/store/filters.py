@@ -17,6 +17,9 @@ ORDERABLE = frozenset({
 })
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STATUS_CLASS = re.compile(r"^([1-5])xx$")
+_TOOL_SET = "e.id IN (SELECT exchange_id FROM exchange_tools WHERE tool = :tool)"
+_TOOL_PROBE = ("EXISTS (SELECT 1 FROM exchange_tools AS t"
+               " WHERE t.tool = :tool AND t.exchange_id = e.id)")
 
 
 @dataclass(frozen=True)
@@ -41,35 +44,41 @@ def match_query(user_text: str) -> str | None:
     return " AND ".join(f'"{word}"*' for word in words) if words else None
 
 
-def _status_clause(status: str, params: dict[str, Any]) -> str:
+def _status_clause(status: str, params: dict[str, Any], column: str) -> str:
     value = status.strip().lower()
     if value == "ok":
-        return "e.status_code BETWEEN 200 AND 399"
+        return f"{column} BETWEEN 200 AND 399"
     if value == "error":
-        return "(e.status_code IS NULL OR e.status_code >= 400)"
+        return f"({column} IS NULL OR {column} >= 400)"
     if match := _STATUS_CLASS.match(value):
         params["status_low"] = int(match.group(1)) * 100
-        return "e.status_code BETWEEN :status_low AND :status_low + 99"
+        return f"{column} BETWEEN :status_low AND :status_low + 99"
     if value.isdigit():
         params["status_code"] = int(value)
-        return "e.status_code = :status_code"
+        return f"{column} = :status_code"
     raise ValueError(f"status filter must be ok, error, Nxx or a code, got {status!r}")
 
 
-def where(f: ExchangeFilter) -> tuple[str, dict[str, Any]]:
-    """A WHERE clause (or "") and its parameters."""
+def where(f: ExchangeFilter, walk_time: bool = False) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause (or "") and its parameters.
+
+    `walk_time` (a page in time order) keeps SQLite walking the started_at index and testing
+    each row, so the first page stops after a few hundred rows instead of sorting every match:
+    the unary `+` hides the other columns' indexes and the tool filter becomes a per-row probe.
+    Counts use the indexes (walk_time=False)."""
     params: dict[str, Any] = {}
     clauses: list[str] = []
+    hide = "+" if walk_time else ""
     simple = {"model": f.model, "provider": f.provider, "session": f.session}
     for column, value in simple.items():
         if value is not None:
-            clauses.append(f"e.{column} = :{column}")
+            clauses.append(f"{hide}e.{column} = :{column}")
             params[column] = value
     if f.tool is not None:
-        clauses.append("e.id IN (SELECT exchange_id FROM exchange_tools WHERE tool = :tool)")
+        clauses.append(_TOOL_PROBE if walk_time else _TOOL_SET)
         params["tool"] = f.tool
     if f.status is not None:
-        clauses.append(_status_clause(f.status, params))
+        clauses.append(_status_clause(f.status, params, f"{hide}e.status_code"))
     if f.min_saved_pct is not None:
         clauses.append("e.saved_pct >= :min_saved_pct")
         params["min_saved_pct"] = f.min_saved_pct

@@ -126,10 +126,26 @@ def m003_body_search(conn: Connection) -> None:
     )
 
 
+def m004_decision_stats(conn: Connection) -> None:
+    """Per-tool and per-workload stats read only this covering index, never the wide decision
+    rows (compressed text); `started_at` is copied from the exchange so a time range needs no
+    join. The covering index starts with tool_name, so the plain tool_name index goes."""
+    _run(
+        conn,
+        "ALTER TABLE decisions ADD COLUMN started_at REAL",
+        "UPDATE decisions SET started_at ="
+        " (SELECT e.started_at FROM exchanges AS e WHERE e.id = decisions.exchange_id)",
+        "DROP INDEX ix_decisions_tool_name",
+        "CREATE INDEX ix_decisions_stats ON decisions (tool_name, started_at, content_type, mode,"
+        " action, ccr_key, tokens_before, tokens_after)",
+    )
+
+
 MIGRATIONS: list[Migration] = [
     ("m001_exchanges", m001_exchanges),
     ("m002_tool_policies_and_retrievals", m002_tool_policies_and_retrievals),
     ("m003_body_search", m003_body_search),
+    ("m004_decision_stats", m004_decision_stats),
 ]
 
 

@@ -54,7 +54,7 @@ class DecisionRow(SQLModel, table=True):
     exchange_id: str = Field(index=True)
     message_index: int
     block_index: int
-    tool_name: str | None = Field(default=None, index=True)
+    tool_name: str | None = None  # leads the covering index ix_decisions_stats (migration 4)
     content_type: str
     compressor: str | None = None
     mode: str
@@ -66,6 +66,7 @@ class DecisionRow(SQLModel, table=True):
     ccr_key: str | None = Field(default=None, index=True)
     lossy: bool = False
     compressed_text: bytes | None = None
+    started_at: float | None = None  # the exchange's, so stats over a time range need no join
 
 
 class BodyRow(SQLModel, table=True):

@@ -112,7 +112,7 @@ def list_exchanges(source: ReadSource, filters: ExchangeFilter | None = None,
                    order: str = "started_at", descending: bool = True,
                    offset: int = 0, limit: int = 200) -> list[ExchangeSummary]:
     """One page of the traffic table, newest first by default."""
-    clause, params = where(filters or ExchangeFilter())
+    clause, params = where(filters or ExchangeFilter(), walk_time=order == "started_at")
     columns = ", ".join(f"e.{c}" for c in _SUMMARY_COLUMNS)
     sql = (f"SELECT {columns} FROM exchanges AS e{clause}{order_by(order, descending)}"
            " LIMIT :limit OFFSET :offset")
@@ -205,7 +205,9 @@ def get_exchange(source: ReadSource, exchange_id: str) -> ExchangeDetail | None:
     body = fetch(source, "SELECT * FROM bodies WHERE exchange_id = :id", params)
     if body:
         exchange.original_request = bodies.decode(body[0].original_request)
-        exchange.sent_request = bodies.decode(body[0].sent_request)
+        sent = body[0].sent_request
+        same = sent == bodies.SAME_AS_ORIGINAL
+        exchange.sent_request = exchange.original_request if same else bodies.decode(sent)
         exchange.response = bodies.decode(body[0].response)
     asked = retrieval_events(source, exchange_id=exchange_id, limit=10_000)
     exchange.retrievals = [RetrievalEvent(r.key, r.query, r.hit, r.items_returned,

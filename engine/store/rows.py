@@ -56,11 +56,11 @@ def exchange_row(ex: Exchange) -> dict[str, Any]:
     }
 
 
-def decision_row(exchange_id: str, d: Decision, storage: BodyStorage) -> dict[str, Any]:
+def decision_row(ex: Exchange, d: Decision, storage: BodyStorage) -> dict[str, Any]:
     text = d.compressed_text if storage is BodyStorage.FULL else None
     packed = bodies.encode(bodies.scrub_text(text).encode()) if text is not None else None
     return {
-        "exchange_id": exchange_id, "message_index": d.message_index,
+        "exchange_id": ex.id, "started_at": ex.started_at, "message_index": d.message_index,
         "block_index": d.block_index, "tool_name": d.tool_name,
         "content_type": str(d.content_type), "compressor": d.compressor, "mode": str(d.mode),
         "tokens_before": d.tokens_before, "tokens_after": d.tokens_after,
@@ -83,7 +83,9 @@ def body_row(ex: Exchange, storage: BodyStorage) -> dict[str, Any] | None:
     parts = (ex.original_request, ex.sent_request, ex.response)
     if storage is BodyStorage.NONE or all(part is None for part in parts):
         return None
-    original, sent, response = (bodies.prepare(part, storage) for part in parts)
+    original, response = bodies.prepare(parts[0], storage), bodies.prepare(parts[2], storage)
+    same = parts[1] is not None and parts[1] == parts[0]
+    sent = bodies.SAME_AS_ORIGINAL if same else bodies.prepare(parts[1], storage)
     return {"exchange_id": ex.id, "storage": str(storage), "original_request": original,
             "sent_request": sent, "response": response}
 
@@ -109,7 +111,7 @@ def rows_for(ex: Exchange, storage: BodyStorage) -> ExchangeRows:
     return ExchangeRows(
         exchange=exchange_row(ex),
         tools=[{"tool": tool, "exchange_id": ex.id} for tool in tool_names(ex)],
-        decisions=[decision_row(ex.id, d, storage) for d in ex.decisions],
+        decisions=[decision_row(ex, d, storage) for d in ex.decisions],
         body=body_row(ex, storage),
         retrievals=[retrieval_row(ev, ex.id) for ev in ex.retrievals],
         search_text=_search_text(ex, storage),

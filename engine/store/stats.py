@@ -51,7 +51,6 @@ class ToolStats:
     tool: str
     mode: str | None  # the mode chosen for the tool; None = the default mode applies
     blocks: int  # tool-result blocks seen (a result re-sent in later turns counts again)
-    exchanges: int
     tokens_before: int
     tokens_saved: int  # saved in optimize mode
     audit_potential_saved: int  # what optimize would have saved on audited blocks
@@ -171,13 +170,12 @@ def _point(start: float, row: Any) -> SeriesPoint:
 
 
 def _decision_sums(source: ReadSource, group: str, since: float | None) -> list[Any]:
-    clause, params = _range(since, None)
-    join = " JOIN exchanges AS e ON e.id = d.exchange_id" if clause else ""
+    """Sums per group, read from the covering index ix_decisions_stats alone."""
+    clause, params = _range(since, None, column="d.started_at")
     return list(fetch(source, (
-        f"SELECT {group}, COUNT(*), COUNT(DISTINCT d.exchange_id), SUM(d.tokens_before),"
-        f" SUM(d.tokens_after), SUM({_SAVED.format(mode='optimize')}),"
-        f" SUM({_SAVED.format(mode='audit')}), COUNT(DISTINCT d.ccr_key)"
-        f" FROM decisions AS d{join}{clause} GROUP BY {group}"), params))
+        f"SELECT {group}, COUNT(*), SUM(d.tokens_before), SUM(d.tokens_after),"
+        f" SUM({_SAVED.format(mode='optimize')}), SUM({_SAVED.format(mode='audit')}),"
+        f" COUNT(DISTINCT d.ccr_key) FROM decisions AS d{clause} GROUP BY {group}"), params))
 
 
 def _retrieved_keys_per_tool(source: ReadSource, since: float | None) -> dict[str, int]:
@@ -194,24 +192,24 @@ def per_tool_stats(source: ReadSource, since: float | None = None) -> list[ToolS
     modes = {str(t): str(m) for t, m in fetch(source, "SELECT tool_name, mode FROM tool_policies")}
     retrieved = _retrieved_keys_per_tool(source, since)
     stats: dict[str, ToolStats] = {}
-    for tool, blocks, exchanges, before, after, saved, potential, keys in _decision_sums(
+    for tool, blocks, before, after, saved, potential, keys in _decision_sums(
             source, "d.tool_name", since):
         if tool is None:
             continue
         pct = (before - after) * 100.0 / before if before else 0.0
-        stats[tool] = ToolStats(tool, modes.get(tool), int(blocks), int(exchanges), int(before),
+        stats[tool] = ToolStats(tool, modes.get(tool), int(blocks), int(before),
                                 int(saved), int(potential), pct, int(keys),
                                 retrieved.get(tool, 0))
     seen = [str(r[0]) for r in fetch(source, "SELECT DISTINCT tool FROM exchange_tools")]
     for tool in {*seen, *modes} - stats.keys():
-        stats[tool] = ToolStats(tool, modes.get(tool), 0, 0, 0, 0, 0, 0.0, 0, 0)
+        stats[tool] = ToolStats(tool, modes.get(tool), 0, 0, 0, 0, 0.0, 0, 0)
     return sorted(stats.values(), key=lambda s: (-s.blocks, s.tool))
 
 
 def per_workload_stats(source: ReadSource, since: float | None = None) -> list[WorkloadStats]:
     """Decisions summed per derived workload, largest (tokens before) first."""
     sums: dict[Workload, list[int]] = {}
-    for tool, ctype, blocks, _, before, after, saved, potential, _ in _decision_sums(
+    for tool, ctype, blocks, before, after, saved, potential, _ in _decision_sums(
             source, "d.tool_name, d.content_type", since):
         acc = sums.setdefault(classify(tool, ctype), [0, 0, 0, 0, 0])
         for i, value in enumerate((blocks, before, after, saved, potential)):

@@ -34,6 +34,8 @@ def generated(i: int) -> Exchange:
                   tools=tuple(sorted({d.tool_name or "" for d in decisions})))
     ex.usage = Usage(input_tokens=after, output_tokens=10, cached_tokens=after // 4)
     ex.proxy_overhead_ms = float(i % 10 + 1)
+    if i % 2 == 0:
+        ex.sent_request = (ex.original_request or b"").replace(b"timeout", b"[compressed]")
     ex.response = f'{{"content":"answer number {i} {"zebra" if i == 7 else ""}"}}'.encode()
     return ex
 
@@ -107,6 +109,7 @@ def test_exchange_detail(filled: tuple[Store, list[Exchange]]) -> None:
     assert detail is not None and detail.body_storage == "full"
     ex = detail.exchange
     assert ex.response == made[0].response and ex.original_request == made[0].original_request
+    assert ex.sent_request == made[0].sent_request != ex.original_request
     assert [d.ccr_key for d in ex.decisions] == ["b2:" + "0" * 24]
     assert ex.decisions[0].compressed_text == made[0].decisions[0].compressed_text
     assert ex.usage == made[0].usage and ex.status_code == 500
@@ -114,6 +117,9 @@ def test_exchange_detail(filled: tuple[Store, list[Exchange]]) -> None:
         (made[2].id, made[0].id)]
     asker = q.get_exchange(store, made[2].id)
     assert asker is not None and [r.key for r in asker.exchange.retrievals] == ["b2:" + "0" * 24]
+    unchanged = q.get_exchange(store, made[1].id)
+    assert unchanged is not None
+    assert unchanged.exchange.sent_request == unchanged.exchange.original_request is not None
     assert q.get_exchange(store, "no-such-id") is None
 
 

@@ -25,13 +25,19 @@ def test_fresh_and_first_migration_databases_reach_the_same_schema(tmp_path: Pat
     migrate(old, MIGRATIONS[:1])
     with old.begin() as conn:
         conn.exec_driver_sql(
-            "INSERT INTO exchanges (id, started_at, provider, endpoint) VALUES ('x', 1, 'p', '/')"
+            "INSERT INTO exchanges (id, started_at, provider, endpoint) VALUES ('x', 7, 'p', '/')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO decisions (exchange_id, message_index, block_index, content_type, mode,"
+            " tokens_before, tokens_after, action, reason) VALUES ('x', 0, 0, 'log', 'audit',"
+            " 10, 5, 'compressed', 'r')"
         )
     assert migrate(old) == [name for name, _ in MIGRATIONS[1:]]
     assert schema(old) == schema(fresh)
     with old.connect() as conn:
         assert applied(conn) == [name for name, _ in MIGRATIONS]
         assert conn.exec_driver_sql("SELECT id FROM exchanges").scalar() == "x"
+        assert conn.exec_driver_sql("SELECT started_at FROM decisions").scalar() == 7
     assert migrate(old) == []
     fresh.dispose()
     old.dispose()
