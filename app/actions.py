@@ -80,7 +80,7 @@ class CopyText:
 
 @dataclass
 class StartDemo:
-    start: Callable[[], None]
+    start: Callable[[], object]
     title: str = "Starting the demo"
 
     def do(self) -> None:

@@ -28,7 +28,7 @@ class AppContext:
     prefs: QSettings
     runner: Runner
     bridge: StoreBridge | None = None
-    start_demo: Callable[[], None] | None = None
+    start_demo: Callable[[], object] | None = None
     on_settings_saved: list[Callable[[Settings], None]] = field(default_factory=list)
 
 

@@ -7,52 +7,23 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.bridge import StoreBridge
 from app.context import AppContext, prefs_for
+from app.engine_parts import EngineParts
 from app.main_window import ICONS, MainWindow
 from app.proxy_thread import ProxyController, ServerLike
 from app.store_repository import StoreRepository
 from app.tasks import Runner
 from app.theme import Scheme, ThemeManager
-from engine.ccr.store import CCRStore
 from engine.config import Settings
-from engine.pipeline.build import build_pipeline
-from engine.pipeline.pipeline import Pipeline
-from engine.store.store import Store
 
-ServerFactory = Callable[["EngineParts", str, int], ServerLike]
-
-
-@dataclass
-class EngineParts:
-    """What the proxy (and the demo's second proxy) need; opened once, closed once."""
-
-    settings: Settings
-    store: Store
-    ccr: CCRStore
-    pipeline: Pipeline
-    extra_servers: list[ServerLike] = field(default_factory=list)
-
-    @classmethod
-    def open(cls, settings: Settings) -> EngineParts:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        store = Store.open(settings.db_path, settings.body_storage)
-        ccr = CCRStore(settings.ccr_path, settings.ccr_ttl_seconds, settings.ccr_max_bytes,
-                       on_event=store.record_retrieval)
-        return cls(settings, store, ccr, build_pipeline(settings, ccr))
-
-    def close(self) -> None:
-        for server in self.extra_servers:
-            server.stop()
-        self.pipeline.close()
-        self.ccr.close()
-        self.store.close()
+ServerFactory = Callable[[EngineParts, str, int], ServerLike]
+DemoRunner = Callable[[EngineParts, Callable[[str], None] | None], object]
 
 
 def application(argv: Sequence[str]) -> QApplication:
@@ -68,7 +39,7 @@ def application(argv: Sequence[str]) -> QApplication:
 
 
 def build_context(app: QApplication, parts: EngineParts, factory: ServerFactory,
-                  demo: Callable[[], None] | None = None) -> AppContext:
+                  demo: Callable[[], object] | None = None) -> AppContext:
     settings = parts.settings
     prefs: QSettings = prefs_for(settings)
     theme = ThemeManager(app, Scheme(str(prefs.value("scheme", Scheme.SYSTEM.value))))
@@ -92,24 +63,44 @@ def _apply_settings(parts: EngineParts, ctx: AppContext, new: Settings) -> None:
 
 
 def run(settings: Settings, factory: ServerFactory, argv: Sequence[str] = (),
-        demo: Callable[[EngineParts], None] | None = None, start_proxy: bool = True) -> int:
+        demo: DemoRunner | None = None, start_proxy: bool = True,
+        demo_at_start: bool = False) -> int:
     app = application(argv or sys.argv[:1])
     parts = EngineParts.open(settings)
-    ctx = build_context(app, parts, factory, _in_background(demo, parts) if demo else None)
+    starter = (lambda: start_demo(parts, demo)) if demo else None
+    ctx = build_context(app, parts, factory, starter)
     window = MainWindow(ctx)
     window.show()
     if start_proxy:
         ctx.proxy.start()
+    if starter and demo_at_start:
+        starter()
     try:
         return int(app.exec())
     finally:
-        ctx.proxy.stop_blocking()
-        ctx.runner.wait(5000)
-        parts.close()
+        shutdown(window, ctx, parts)
 
 
-def _in_background(demo: Callable[[EngineParts], None], parts: EngineParts) -> Callable[[], None]:
-    def start() -> None:
-        threading.Thread(target=demo, args=(parts,), name="headroom-demo", daemon=True).start()
+def shutdown(window: MainWindow, ctx: AppContext, parts: EngineParts) -> None:
+    """Stop the proxy, let background reads finish, close the engine, and destroy the window
+    while Qt is still alive (left to interpreter exit, pyqtgraph items can crash the GC)."""
+    window.close()
+    ctx.proxy.stop_blocking()
+    ctx.runner.wait(5000)
+    parts.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
-    return start
+
+def start_demo(parts: EngineParts, demo: DemoRunner) -> threading.Event:
+    """Runs the demo on its own thread (it waits on HTTP); the event is set when it is done."""
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            demo(parts, None)
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="headroom-demo", daemon=True).start()
+    return done

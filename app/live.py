@@ -28,7 +28,7 @@ class TimeRange:
         return None if self.seconds is None else (now or time.time()) - self.seconds
 
 
-RANGES = [TimeRange("Last hour", 3600, 60), TimeRange("Today", DAY, 900),
+RANGES = [TimeRange("Last hour", 3600, 60), TimeRange("24 hours", DAY, 900),
           TimeRange("7 days", 7 * DAY, 3 * 3600), TimeRange("30 days", 30 * DAY, DAY),
           TimeRange("All time", None, DAY)]
 

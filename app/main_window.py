@@ -40,6 +40,7 @@ from engine.config import Mode
 
 ICONS = RESOURCES / "icons"
 STARTUP_GRACE_MS = 400
+NAV_ROW_HEIGHT = 30
 
 
 class LazyPage(QWidget):
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         position = len(self.page_keys) if position is None else position
         item = QListWidgetItem(QIcon(str(ICONS / f"{key}.svg")), title)
         item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setSizeHint(QSize(0, NAV_ROW_HEIGHT))
         self.nav.insertItem(position, item)
         self.stack.insertWidget(position, widget)
         self.page_keys.insert(position, key)

@@ -15,7 +15,7 @@ class TokensOverTime(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Tokens per interval: before vs after", parent,
                          {"bottom": pg.DateAxisItem(), "left": CompactAxis("left")})
-        self.addLegend(offset=(10, 5), labelTextSize="8pt")
+        self.addLegend(offset=(-10, 5), labelTextSize="8pt")
         self.before = self.plot([], [], name="before", stepMode=None)
         self.after = self.plot([], [], name="after (sent)")
         self.saved_fill: pg.FillBetweenItem | None = None

@@ -20,6 +20,7 @@ from engine.providers import adapter_for
 COL_BLOCK, COL_TOOL, COL_ACTION, COL_BEFORE, COL_AFTER, COL_SAVED = range(6)
 MAX_DIFF_LINES = 20_000
 NOT_RECORDED = "(the original request was not recorded: body storage is off)"
+NOT_FOUND = "(this block could not be located in the recorded request)"
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def build_block_diffs(exchange: Exchange) -> list[BlockDiff]:
     diffs = []
     for decision in exchange.decisions:
         block = _find_block(conv, decision) if conv else None
-        before = (block.original_text or "") if block else NOT_RECORDED
+        missing = NOT_FOUND if exchange.original_request else NOT_RECORDED
+        before = (block.original_text or "") if block else missing
         after = decision.compressed_text if decision.compressed_text is not None else before
         removed, added = line_changes(before, after) if decision.compressed_text else ((), ())
         diffs.append(BlockDiff(decision, before, after, frozenset(removed), frozenset(added)))
