@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,8 @@ from engine.compressors.json_table import minify
 from engine.compressors.marker import omission_notice
 from engine.relevance import ItemScorer, query_context
 from engine.tokens import counter_for
+
+_OPENING = re.compile(r"\s{0,4096}[\[{]")
 
 
 class NotJSON(ValueError):
@@ -82,8 +85,7 @@ class SmartCrusher:
         self._last: tuple[str, Any] | None = None
 
     def score(self, content: str, meta: ContentMeta) -> float:
-        head = content.lstrip()[:1]
-        if head not in ("{", "["):
+        if not _OPENING.match(content):
             return -1.0
         if len(content) > self.settings.max_input_chars:
             return 0.1

@@ -45,20 +45,43 @@ class Selection:
 def is_error(record: dict[str, Any]) -> bool:
     """Field-aware: a non-empty `error` value, a failing status or an error-like message; the
     mere presence of a key named `error` (null, false, empty) is not an error."""
-    return any(_field_error(key.lower(), value) for key, value in record.items())
+    return any(_field_error(_kind(key.lower()), value) for key, value in record.items())
 
 
-def _field_error(key: str, value: Any) -> bool:
+def error_items(records: Sequence[dict[str, Any]]) -> list[int]:
+    """`is_error` over many records sharing keys: each key is classified once."""
+    kinds: dict[str, str | None] = {}
+    out = []
+    for i, rec in enumerate(records):
+        for key, value in rec.items():
+            kind = kinds[key] if key in kinds else kinds.setdefault(key, _kind(key.lower()))
+            if kind is not None and _field_error(kind, value):
+                out.append(i)
+                break
+    return out
+
+
+def _kind(key: str) -> str | None:
     parents, _, name = key.rpartition(".")
     if name in _ERROR_KEYS or (parents and not _ERROR_KEYS.isdisjoint(parents.split("."))):
+        return "error"
+    for kind, names in (("ok", _OK_FALSE_KEYS), ("status", _STATUS_KEYS),
+                        ("message", _MESSAGE_KEYS)):
+        if name in names:
+            return kind
+    return None
+
+
+def _field_error(kind: str | None, value: Any) -> bool:
+    if kind == "error":
         return value not in (None, False, "", 0, [], {}) and not isinstance(value, bool)
-    if name in _OK_FALSE_KEYS:
+    if kind == "ok":
         return value is False
-    if name in _STATUS_KEYS:
+    if kind == "status":
         if isinstance(value, int) and not isinstance(value, bool):
             return 400 <= value <= 599
         return isinstance(value, str) and len(value) < 40 and _failing_word(value.lower())
-    if name in _MESSAGE_KEYS and isinstance(value, str):
+    if kind == "message" and isinstance(value, str):
         return bool(_FAIL_MESSAGE.search(value[:300]))
     return False
 
@@ -144,7 +167,7 @@ def select(items: Sequence[Any], texts: Sequence[str], records: Sequence[dict[st
     """Must-keep items first (whatever their cost), then a spread sample while budget lasts."""
     n = len(items)
     groups: list[tuple[str, list[int]]] = [
-        ("errors", [i for i, r in enumerate(records) if is_error(r)]),
+        ("errors", error_items(records)),
         ("outliers", numeric_outliers(records)),
         ("rare values", rare_values(records)),
     ]

@@ -8,17 +8,23 @@ category items), `recoverable` (every original item comes back through the CCR s
 at least 50 items carry the 80% savings target.
 
     python -m tests.benchmarks.compression --kind json
+    python -m tests.benchmarks.cases_json      (time per array size, 1k to 20k items)
 """
 
 from __future__ import annotations
 
 import json
 import re
+import statistics
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.compressors.base import ContentMeta, ContentType, Detection
+from engine.compressors.json_crusher import SmartCrusher
+from engine.tokens import count_tokens
 from tests.benchmarks.case import Case, Retrieve
 from tests.engine.compressors.json_corpus import (
     CASSETTES,
@@ -201,3 +207,38 @@ def cases(corpus: Path) -> Iterable[Case]:
     yield from octokit_cases(corpus)
     yield octokit_error_case(corpus)
     yield from tau_cases(corpus)
+
+
+def flights(n: int) -> list[dict[str, Any]]:
+    """Synthetic flight-search items (~35 o200k tokens each when minified)."""
+    return [{"flight_number": f"HAT{i % 1000:03d}", "origin": ("JFK", "SEA", "LAX", "ORD")[i % 4],
+             "destination": ("ATL", "DFW", "MIA")[i % 3],
+             "status": "cancelled" if i % 40 == 0 else "available",
+             "departure": f"{i % 24:02d}:{i * 7 % 60:02d}",
+             "prices": {"economy": 120 + i * 37 % 150, "business": 300 + i * 7 % 500},
+             "seats": i * 13 % 20} for i in range(n)]
+
+
+def scaling(sizes: Iterable[int] = (1_000, 2_000, 5_000, 10_000, 20_000),
+            repeat: int = 9) -> None:
+    """Median SmartCrusher time per array size, with and without a query (the ≤ 50 ms at
+    1,000 items target and the linear-growth check)."""
+    crusher = SmartCrusher()
+    for size in sizes:
+        content = json.dumps(flights(size), separators=(",", ":"))
+        tokens = count_tokens(content)
+        for query in ("", "is HAT123 from JFK still available?"):
+            meta = ContentMeta(Detection(ContentType.JSON), query=query)
+            crusher.compress(content, meta)
+            times = []
+            for _ in range(repeat if size <= 2_000 else 3):
+                start = time.perf_counter()
+                out = crusher.compress(content, meta)
+                times.append((time.perf_counter() - start) * 1000)
+            print(f"{size:>6,} items {tokens:>9,} tokens  query={bool(query)!s:5} "
+                  f"median {statistics.median(times):7.1f} ms  -> "
+                  f"{count_tokens(out.text):,} tokens")
+
+
+if __name__ == "__main__":
+    scaling()

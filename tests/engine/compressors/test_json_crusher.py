@@ -4,6 +4,9 @@ what it dropped, the originals are recoverable, and bad input never raises."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,14 @@ from engine.compressors.base import Compressed, ContentMeta, ContentType, Detect
 from engine.compressors.json_crusher import CrushSettings, SmartCrusher
 from engine.compressors.registry import default_compressors
 from engine.tokens import count_tokens
-from tests.engine.compressors.json_corpus import CONTRIBUTORS, HOOKS, REFS, cassette_body
+from tests.engine.compressors.json_corpus import (
+    CONTRIBUTORS,
+    HOOKS,
+    REFS,
+    TAU_AIRLINE,
+    cassette_body,
+    tau_tool_outputs,
+)
 from tests.engine.compressors.json_decode import decode_table
 
 META = ContentMeta(Detection(ContentType.JSON))
@@ -177,3 +187,52 @@ def test_big_ints_and_unicode_survive() -> None:
     items = [{"id": 2**70 + i, "name": f"Zoë {i}", "x": 1.5} for i in range(30)]
     out = SmartCrusher().compress(json.dumps(items), META)
     assert decode_root_table(out.text) == items
+
+
+def test_fifty_megabytes_pass_through_without_parsing() -> None:
+    content = "[" + ",".join(['{"k":"' + "x" * 1000 + '"}'] * 50_000) + "]"
+    crusher = SmartCrusher()
+    assert 0 <= crusher.score(content, META) < 0.5
+    out = crusher.compress(content, META)
+    assert out.text is content and "passed through" in out.reason
+
+
+def test_deep_values_inside_items_are_kept_as_cells() -> None:
+    deep: Any = 1
+    for _ in range(300):
+        deep = [deep]
+    items = [{"id": i, "deep": deep} for i in range(30)]
+    content = json.dumps(items)
+    out = SmartCrusher().compress(content, META)
+    assert len(out.text) < len(content)
+    assert decode_root_table(out.text) == items
+
+
+def test_heterogeneous_array_is_never_bigger_than_minified() -> None:
+    items: list[Any] = [{f"k{i}": i, f"v{i}": f"value {i}"} for i in range(40)]
+    items += [[1, 2], "text", 3, None]
+    content = json.dumps(items, separators=(",", ":"))
+    out = SmartCrusher().compress(content, META)
+    assert count_tokens(out.text) <= count_tokens(content)
+
+
+def test_tau_bench_flight_number_query_survives(corpus: Path) -> None:
+    outputs = [o for o in tau_tool_outputs(corpus / TAU_AIRLINE)
+               if o[0] == "search_direct_flight" and len(o[2]) > 2000]
+    _, args, content = outputs[0]
+    number = json.loads(content)[-2]["flight_number"]
+    out = SmartCrusher().compress(content, meta(f"book {number}", args=args))
+    assert number in out.text and count_tokens(out.text) < count_tokens(content)
+
+
+def test_same_bytes_across_processes(tmp_path: Path) -> None:
+    script = (
+        "import json,sys;from engine.compressors.json_crusher import SmartCrusher;"
+        "from tests.engine.compressors.test_json_crusher import META,users,meta;"
+        "out=SmartCrusher().compress(json.dumps({'a':users(400),'b':users(30)}),"
+        "meta('user17 bio'));print(out.text)")
+    runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed},
+                           cwd=Path(__file__).resolve().parents[3]).stdout
+            for seed in ("1", "2")}
+    assert len(runs) == 1 and "omitted" in runs.pop()
