@@ -25,6 +25,7 @@ _MIN_TERM = 5
 
 class LogCompressor:
     name = "log"
+    version = "1"
 
     def score(self, content: str, meta: ContentMeta) -> float:
         """0.9 when detection says log; otherwise 0.5 for text whose lines look like a log."""

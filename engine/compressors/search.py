@@ -19,9 +19,9 @@ from engine.compressors.log_templates import mask
 from engine.compressors.marker import omission_notice
 from engine.relevance import match_items, query_context, tokenize
 
-_HIT = re.compile(r"^(?:\./)?(?P<path>[^\s:][^:\n]{0,300}?)(?P<sep>[:-])(?P<line>\d+)(?P=sep)"
-                  r"(?P<text>.*)$")
-_PATH_ONLY_HIT = re.compile(r"^(?:\./)?(?P<path>[^\s:][^:\n]{0,300}?\.\w{1,10}):(?P<text>.*)$")
+_HIT = re.compile(r"^(?:\./)?(?!\d{4}-\d\d-\d\d)(?P<path>[^\s:]{1,300}?)"
+                  r"(?P<sep>[:-])(?P<line>\d+)(?P=sep)(?P<text>.*)$")
+_PATH_ONLY_HIT = re.compile(r"^(?:\./)?(?P<path>[^\s:]{1,300}?\.\w{1,10}):(?P<text>.*)$")
 _HEADING_HIT = re.compile(r"^(?P<line>\d+)(?P<sep>[:-])(?P<text>.*)$")
 _PATHLIKE = re.compile(r"^(?:\./)?[\w.@+-]*(?:/[\w.@+-]+)+/?$|^[\w@+-]+\.\w{1,10}$")
 _MIN_HITS = 5
@@ -88,6 +88,7 @@ def _parse_hit(line: str, heading: str | None, i: int) -> tuple[str, Hit] | None
 
 class SearchCompressor:
     name = "search"
+    version = "1"
 
     def score(self, content: str, meta: ContentMeta) -> float:
         if meta.detection.content_type == ContentType.SEARCH:
