@@ -13,6 +13,7 @@ from engine.ccr.store import CCRStore
 from engine.compressors.base import Compressor
 from engine.compressors.detect import MagikaDetector, MLDetector
 from engine.compressors.registry import default_compressors
+from engine.compressors.sections import sections
 from engine.config import Settings
 from engine.pipeline.content_router import ContentRouter
 from engine.pipeline.pipeline import Pipeline
@@ -28,7 +29,8 @@ def pipeline_version(compressors: Sequence[Compressor]) -> str:
 
 
 def build_router(ccr: CCRStore, compressors: Sequence[Compressor] | None = None,
-                 ml: MLDetector | None = None, splitter: Splitter | None = None) -> TextRouter:
+                 ml: MLDetector | None = None, splitter: Splitter | None = sections) -> TextRouter:
+    """Defaults: the registry's compressors, magika, and the mixed-content splitter."""
     chosen = default_compressors() if compressors is None else list(compressors)
     return TextRouter(chosen, ccr, ml=ml if ml is not None else MagikaDetector(),
                       splitter=splitter)
@@ -37,7 +39,7 @@ def build_router(ccr: CCRStore, compressors: Sequence[Compressor] | None = None,
 def build_pipeline(settings: Settings, ccr: CCRStore,
                    compressors: Sequence[Compressor] | None = None,
                    ml: MLDetector | None = None, persist_projections: bool = True,
-                   splitter: Splitter | None = None) -> Pipeline:
+                   splitter: Splitter | None = sections) -> Pipeline:
     """`persist_projections=False` skips the on-disk projection cache (one-shot CLI runs)."""
     router = build_router(ccr, compressors, ml, splitter)
     cache = None

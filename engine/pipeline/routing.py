@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from engine.ccr.store import CCRStore
 from engine.compressors.base import (
@@ -24,7 +25,18 @@ from engine.compressors.detect import MLDetector, detect
 from engine.conversation import Action
 from engine.tokens import counter_for
 
-Splitter = Callable[[str], Sequence[str]]
+
+class Piece(Protocol):
+    """A section of mixed content and the type its splitter saw (engine.compressors.sections)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def content_type(self) -> ContentType: ...
+
+
+Splitter = Callable[[str], Sequence[Piece]]
 """Splits mixed content into consecutive pieces whose concatenation is the input."""
 
 
@@ -80,32 +92,40 @@ class TextRouter:
                           Action.KEPT, tokens_before=before, tokens_after=before)
         if self.splitter is not None and detection.content_type in (
                 ContentType.MIXED, ContentType.TEXT, ContentType.LOG):
-            sections = [s for s in self.splitter(content) if s]
+            sections = [s for s in self.splitter(content) if s.text]
             if len(sections) > 1:
                 return self._route_sections(sections, given, before)
         return self._route_one(content, detection, given, before)
 
-    def _route_sections(self, sections: list[str], given: RouteInput, before: int) -> Routed:
+    def _route_sections(self, sections: list[Piece], given: RouteInput, before: int) -> Routed:
         """Route each section's core; the whitespace around it is kept as it was, so the
         separators between sections survive whatever a compressor does to its section."""
         counter = counter_for(given.model)
-        cores = [s.strip() for s in sections]
-        parts = [self._route_one(c, detect(c, self.ml), given, counter.count(c)) if c else None
-                 for c in cores]
+        cores = [s.text.strip() for s in sections]
+        parts = [self._route_one(core, self._section_type(core, s.content_type), given,
+                                 counter.count(core)) if core else None
+                 for core, s in zip(cores, sections, strict=True)]
         used = [p for p in parts if p is not None and p.text is not None]
         if not used:
             kinds = ", ".join(p.content_type for p in parts if p is not None)
             return Routed("mixed", None, f"mixed ({kinds}): no section got smaller", None,
                           Action.KEPT, tokens_before=before, tokens_after=before)
-        text = "".join(_rejoin(section, core, part)
-                       for section, core, part in zip(sections, cores, parts, strict=True))
+        text = "".join(_rejoin(s.text, core, part)
+                       for s, core, part in zip(sections, cores, parts, strict=True))
         names = "+".join(dict.fromkeys(p.compressor for p in used if p.compressor))
         reason = f"mixed, {len(sections)} sections: " + "; ".join(
             f"{p.content_type}: {p.reason}" for p in parts if p is not None)
         keys = tuple(k for p in used for k in p.ccr_keys)
         routed = Routed("mixed", names, reason, text, Action.COMPRESSED,
                         any(p.lossy for p in used), keys, before)
-        return self._check_gain(routed, given.model, sum(len(s) for s in sections))
+        return self._check_gain(routed, given.model, sum(len(s.text) for s in sections))
+
+    def _section_type(self, core: str, hint: ContentType) -> Detection:
+        """The splitter found JSON, diffs, grep runs and logs structurally; trust it there,
+        and let detection decide the rest (code, HTML, prose...)."""
+        if hint is ContentType.TEXT:
+            return detect(core, self.ml)
+        return Detection(hint, method="sections")
 
     def _route_one(self, content: str, detection: Detection, given: RouteInput,
                    before: int) -> Routed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from engine.ccr.store import CCRStore
@@ -28,9 +29,15 @@ class JsonOnly:
         return Compressed(json.dumps(json.loads(content), separators=(",", ":")), "minified")
 
 
-def paragraphs(text: str) -> Sequence[str]:
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    content_type: ContentType = ContentType.TEXT
+
+
+def paragraphs(text: str) -> Sequence[Piece]:
     pieces = text.split("\n\n")
-    return [p + "\n\n" for p in pieces[:-1]] + [pieces[-1]]
+    return [Piece(p + "\n\n") for p in pieces[:-1]] + [Piece(pieces[-1])]
 
 
 def store(tmp_path: Path) -> CCRStore:
@@ -49,6 +56,17 @@ def test_mixed_content_routes_each_section(tmp_path: Path) -> None:
     assert routed.text is not None and routed.text.startswith("$ ./export.sh --all\n\n{")
     assert routed.text.endswith("}\n\nexit code 0") and routed.tokens_after < routed.tokens_before
     assert "json: minified" in routed.reason
+
+
+def test_real_splitter_on_bash_output(tmp_path: Path) -> None:
+    """Command echo, a log and a JSON blob: the JSON section is compressed on its own."""
+    log = "\n".join(f"2024-05-01 12:00:{i % 60:02d} INFO step {i} done" for i in range(40))
+    content = "$ ./run.sh --json\n" + log + "\n" + mixed_output().split("\n\n")[1] + "\nok\n"
+    router = build_router(store(tmp_path), [JsonOnly()], NoML())
+    routed = router.route(content, RouteInput())
+    assert routed.content_type == "mixed" and routed.text is not None
+    assert routed.text.startswith("$ ./run.sh --json\n" + log + "\n{\"rows\":[{")
+    assert routed.text.endswith("]}\nok\n")
 
 
 def test_binary_is_never_compressed(tmp_path: Path) -> None:
