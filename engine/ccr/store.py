@@ -196,12 +196,19 @@ def _matching(key: str, items: list[str], query: str, limit: int) -> RetrievalRe
 
 
 def _candidates(items: list[str], wanted: set[str]) -> list[int]:
-    """Items holding a query term that is selective (in at most half the items); when no
-    selective term occurs, items holding any query term."""
+    """Items holding a selective query term (one in at most half the items). A query made only
+    of common terms (e.g. "INFO") matches every item holding one; a query whose specific terms
+    occur nowhere matches nothing, rather than everything that shares a common word."""
     holders: dict[str, list[int]] = {}
     for i, item in enumerate(items):
         for term in wanted.intersection(tokenize(item)):
             holders.setdefault(term, []).append(i)
-    selective = [idx for idx in holders.values() if len(idx) <= max(1, len(items) // 2)]
-    chosen = selective or list(holders.values())
+    half = max(1, len(items) // 2)
+    selective = [idx for idx in holders.values() if len(idx) <= half]
+    if selective:
+        chosen = selective
+    elif len(holders) == len(wanted):
+        chosen = list(holders.values())
+    else:
+        return []
     return sorted({i for idx in chosen for i in idx})

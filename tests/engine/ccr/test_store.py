@@ -74,6 +74,10 @@ def test_query_returns_only_matching_items(tmp_path: Path) -> None:
     assert result.text.startswith(f"[40 items matching 'admin' from key {e.key}, 2,000 items")
     one = store.get(e.key, query="user1234")
     assert one.text.splitlines()[1:] == [users(2000)[1234]]
+    common = store.get(e.key, query="dev", limit=5)
+    assert common.items_returned == 5 and "(best 5 of 1,960 matches)" in common.text
+    absent = store.get(e.key, query="user99999")  # "user" is everywhere, "99999" nowhere
+    assert absent.items_returned == 0 and "no items matching" in absent.text
 
 
 def test_query_without_match_says_how_to_page(tmp_path: Path) -> None:
