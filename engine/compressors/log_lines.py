@@ -36,7 +36,8 @@ _LEVEL = re.compile(
     rf"|[\[<]\s*((?i:{_LEVEL_NAMES}))\s*[\]>])")
 _GLOG = re.compile(r"^([IWEF])\d{4} \d\d:\d\d:\d\d")
 _GLOG_LEVEL = {"I": Severity.INFO, "W": Severity.WARN, "E": Severity.ERROR, "F": Severity.ERROR}
-_PYTEST_E = re.compile(r"^E {2,}\S|^E\s*$")
+# pytest's `E   assert …` lines and its `____ test_name ____` failure section headers.
+_PYTEST_E = re.compile(r"^E {2,}\S|^E\s*$|^_{3,} \S.* _{3,}$")
 # Matched against the lower-cased line; `IOException`, `ValueError` end in the bare words.
 _ERROR_WORDS = re.compile(
     r"(?:error|exception)s?\b|\b(?:fatal|failed|failures?|fail|panic(?:ked)?|traceback"

@@ -19,6 +19,10 @@ _SAMPLE_LINES = 400
 _LOG_SHAPE = re.compile(
     r"\d\d:\d\d:\d\d|\b(?:INFO|DEBUG|WARN(?:ING)?|ERROR|FATAL|TRACE|NOTICE)\b"
     r"|^\[[\w ./:-]+\]|^\s+at \S|^(?:\+ |> |\$ )")
+# Test-runner output (pytest, unittest/Django, Go, cargo) is a log of failures and tracebacks.
+_TEST_RUN = re.compile(
+    r"^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+$"
+    r"|^Ran \d+ tests? in |^(?:FAIL|ERROR): \w+ \(|^--- FAIL: |^test result: ", re.M)
 _QUERY_TERM = re.compile(r"[A-Za-z_][\w.$/:-]*[\d_./$:][\w.$/:-]*")
 _MIN_TERM = 5
 
@@ -38,6 +42,8 @@ class LogCompressor:
         lines = split_lines(content[:200_000])[:_SAMPLE_LINES]
         if len(lines) < _MIN_LINES:
             return -1.0
+        if _TEST_RUN.search(content[:200_000]):
+            return 0.6
         shaped = sum(1 for line in lines if _LOG_SHAPE.search(line))
         return 0.5 if shaped >= 0.3 * len(lines) else -1.0
 

@@ -23,8 +23,10 @@ _DIFF_BODY = re.compile(r"^(?:[ +\-\\]|@@ |\+\+\+ |--- |diff |index |new file|de
 _HIT = re.compile(r"^(?:\./)?(?!\d{4}-\d\d-\d\d)[^\s:]{1,300}?([:-])\d+\1")
 _LOG_LINE = re.compile(
     r"\d\d:\d\d:\d\d|\b(?:INFO|DEBUG|WARN(?:ING)?|ERROR|FATAL|TRACE|NOTICE)\b"
-    r"|^\s+at \S|^Traceback \(|^\s+File \"|^E\s{2,}|^\[\w+\]")
+    r"|^\s+at \S|^Traceback \(|^\s+File \"|^E\s{2,}|^\[\w+\]"
+    r"|^=+ .* =+$|^_{3,} .* _{3,}$|^(?:FAIL|ERROR|FAILED|PASSED)\b|^\S+\.py:\d+: ")
 _JSON_START = re.compile(r"^\s*(?:\{\s*(?:$|\")|\[\s*(?:$|[\[{\"\d\-\]]|true|false|null))")
+_TAGS_ONLY = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*>(?:[^<>\n]{0,40}</[A-Za-z][\w-]*>)?)+\s*$")
 _MIN_CHARS = 2000
 _MIN_JSON_CHARS = 200
 _MIN_HITS = 5
@@ -79,13 +81,19 @@ def _structured_blocks(lines: list[str]) -> Iterator[tuple[int, int, ContentType
         starts.append(starts[-1] + len(line))
     i = 0
     while i < len(lines):
-        found = (_json_block(text, starts, lines, i) or _diff_block(lines, i)
-                 or _search_block(lines, i))
+        found = (_tag_line(lines, i) or _json_block(text, starts, lines, i)
+                 or _diff_block(lines, i) or _search_block(lines, i))
         if found:
             yield found
             i = found[1]
         else:
             i += 1
+
+
+def _tag_line(lines: list[str], i: int) -> tuple[int, int, ContentType] | None:
+    """Wrapper tags an agent framework puts around tool output (`<returncode>1</returncode>`,
+    `<output>`): their own section, so the output inside is routed on its own."""
+    return (i, i + 1, ContentType.TEXT) if _TAGS_ONLY.match(lines[i]) else None
 
 
 def _json_block(text: str, starts: list[int], lines: list[str],

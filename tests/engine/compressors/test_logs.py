@@ -11,6 +11,9 @@ import pytest
 from engine.ccr.keys import is_ccr_key
 from engine.compressors.base import ContentMeta, ContentType, Detection
 from engine.compressors.logs import LogCompressor
+from engine.compressors.sections import sections
+from engine.tokens import count_tokens
+from tests.benchmarks.cases_bash import cases as cases_bash
 from tests.benchmarks.cases_logs import cidiff_cases, loghub_cases, run_case
 
 META = ContentMeta(detection=Detection(ContentType.LOG))
@@ -167,3 +170,14 @@ def _best_of(runs: int, action: Callable[[], object]) -> float:
         action()
         best = min(best, time.perf_counter() - started)
     return best
+
+
+def test_pytest_run_from_agent_trajectory_keeps_failures(corpus: Path) -> None:
+    case = next(c for c in cases_bash(corpus) if c.name == "psf__requests-5414#63")
+    inner = next(s.text for s in sections(case.content) if s.content_type is ContentType.LOG)
+    compressor = LogCompressor()
+    text_meta = ContentMeta(detection=Detection(ContentType.TEXT))
+    assert compressor.score(inner, text_meta) > 0
+    out = compressor.compress(inner, text_meta).text
+    assert case.check(case.content.replace(inner, out)) == []
+    assert count_tokens(out) < 0.8 * count_tokens(inner)

@@ -57,3 +57,11 @@ def test_blank_lines_join_their_neighbour() -> None:
                                      "\r\n".join(["[1, 2"] * 2000), "\x00\x01" * 5000])
 def test_bad_input_concatenates_back(content: str) -> None:
     assert "".join(s.text for s in sections(content)) == content
+
+
+def test_agent_wrapper_tags_are_their_own_sections() -> None:
+    text = "<returncode>1</returncode>\n<output>\n" + LOG * 2 + "</output>\n"
+    parts = sections(text)
+    assert [p.text for p in parts] == ["<returncode>1</returncode>\n", "<output>\n", LOG * 2,
+                                       "</output>\n"]
+    assert parts[2].content_type is ContentType.LOG
