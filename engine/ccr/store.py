@@ -22,6 +22,7 @@ from engine.conversation import RetrievalEvent
 from engine.relevance import BM25Scorer, tokenize
 
 EventSink = Callable[[RetrievalEvent], None]
+_MAX_RANKED = 5000
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS entries (
@@ -153,20 +154,21 @@ class CCRStore:
         original, n_items = str(row[0]), int(row[1])
         if n_items == 0:
             return RetrievalResult(True, f"[original of {key}, in full]\n{original}", 1, 1)
-        items = [str(r[0]) for r in self._db.execute(
-            "SELECT text FROM items WHERE key=? ORDER BY idx", (key,))]
         if query and tokenize(query):
+            items = [str(r[0]) for r in self._db.execute(
+                "SELECT text FROM items WHERE key=? ORDER BY idx", (key,))]
             return _matching(key, items, query, limit)
-        return _page(key, items, offset, limit)
+        chosen = [str(r[0]) for r in self._db.execute(
+            "SELECT text FROM items WHERE key=? AND idx>=? ORDER BY idx LIMIT ?",
+            (key, offset, limit))]
+        return _page(key, chosen, n_items, offset)
 
 
 def _items(n: int) -> str:
     return f"{n:,} item" if n == 1 else f"{n:,} items"
 
 
-def _page(key: str, items: list[str], offset: int, limit: int) -> RetrievalResult:
-    total = len(items)
-    chosen = items[offset:offset + limit]
+def _page(key: str, chosen: list[str], total: int, offset: int) -> RetrievalResult:
     if not chosen:
         text = f"[no items from {offset + 1:,} on: key {key} holds {total:,} items]"
         return RetrievalResult(True, text, 0, total)
@@ -184,10 +186,13 @@ def _matching(key: str, items: list[str], query: str, limit: int) -> RetrievalRe
         text = (f"[no items matching {query!r} among {total:,} items of key {key}; "
                 "call again without a query to page through them]")
         return RetrievalResult(True, text, 0, total)
-    scores = BM25Scorer().scores(query, [items[i] for i in candidates])
-    ranked = sorted(range(len(candidates)), key=lambda j: (-scores[j], j))[:limit]
-    shown = sorted(candidates[j] for j in ranked)
-    of_matches = f" (best {len(shown):,} of {len(candidates):,} matches)" if (
+    if len(candidates) > _MAX_RANKED:  # a common-word query: ranking would not tell them apart
+        shown, which = candidates[:limit], "first"
+    else:
+        scores = BM25Scorer().scores(query, [items[i] for i in candidates])
+        ranked = sorted(range(len(candidates)), key=lambda j: (-scores[j], j))[:limit]
+        shown, which = sorted(candidates[j] for j in ranked), "best"
+    of_matches = f" ({which} {len(shown):,} of {len(candidates):,} matches)" if (
         len(candidates) > len(shown)) else ""
     header = (f"[{_items(len(shown))} matching {query!r}{of_matches} from key {key}, "
               f"{total:,} items in all]")
@@ -199,11 +204,17 @@ def _candidates(items: list[str], wanted: set[str]) -> list[int]:
     """Items holding a selective query term (one in at most half the items). A query made only
     of common terms (e.g. "INFO") matches every item holding one; a query whose specific terms
     occur nowhere matches nothing, rather than everything that shares a common word."""
-    holders: dict[str, list[int]] = {}
-    for i, item in enumerate(items):
-        for term in wanted.intersection(tokenize(item)):
-            holders.setdefault(term, []).append(i)
     half = max(1, len(items) // 2)
+    lowered = [item.lower() for item in items]
+    # Tokenizing every item is the slow part: only items containing a term that is rare even
+    # as a substring (a superset of the items holding it as a token) need it.
+    rare = {t for t in wanted if sum(1 for low in lowered if t in low) <= half}
+    probe = rare or wanted
+    holders: dict[str, list[int]] = {}
+    for i, low in enumerate(lowered):
+        if any(term in low for term in probe):
+            for term in wanted.intersection(tokenize(items[i])):
+                holders.setdefault(term, []).append(i)
     selective = [idx for idx in holders.values() if len(idx) <= half]
     if selective:
         chosen = selective
