@@ -26,7 +26,7 @@ _LOG_LINE = re.compile(
     r"|^\s+at \S|^Traceback \(|^\s+File \"|^E\s{2,}|^\[\w+\]"
     r"|^=+ .* =+$|^_{3,} .* _{3,}$|^(?:FAIL|ERROR|FAILED|PASSED)\b|^\S+\.py:\d+: ")
 _JSON_START = re.compile(r"^\s*(?:\{\s*(?:$|\")|\[\s*(?:$|[\[{\"\d\-\]]|true|false|null))")
-_TAGS_ONLY = re.compile(r"^\s*(?:</?[A-Za-z][\w-]*>(?:[^<>\n]{0,40}</[A-Za-z][\w-]*>)?)+\s*$")
+_TAGS_ONLY = re.compile(r"^(?:</?[A-Za-z][\w-]*>(?:[^<>\n]{0,40}</[A-Za-z][\w-]*>)?)+\s*$")
 _MIN_CHARS = 2000
 _MIN_JSON_CHARS = 200
 _MIN_HITS = 5
@@ -79,9 +79,10 @@ def _structured_blocks(lines: list[str]) -> Iterator[tuple[int, int, ContentType
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
+    wrapped = bool(_TAGS_ONLY.match(lines[0]))
     i = 0
     while i < len(lines):
-        found = (_tag_line(lines, i) or _json_block(text, starts, lines, i)
+        found = ((wrapped and _tag_line(lines, i)) or _json_block(text, starts, lines, i)
                  or _diff_block(lines, i) or _search_block(lines, i))
         if found:
             yield found
@@ -92,7 +93,8 @@ def _structured_blocks(lines: list[str]) -> Iterator[tuple[int, int, ContentType
 
 def _tag_line(lines: list[str], i: int) -> tuple[int, int, ContentType] | None:
     """Wrapper tags an agent framework puts around tool output (`<returncode>1</returncode>`,
-    `<output>`): their own section, so the output inside is routed on its own."""
+    `<output>`): their own section, so the output inside is routed on its own. Only looked
+    for when the content starts with such a line (an XML snippet inside a log is not one)."""
     return (i, i + 1, ContentType.TEXT) if _TAGS_ONLY.match(lines[i]) else None
 
 

@@ -65,3 +65,8 @@ def test_agent_wrapper_tags_are_their_own_sections() -> None:
     assert [p.text for p in parts] == ["<returncode>1</returncode>\n", "<output>\n", LOG * 2,
                                        "</output>\n"]
     assert parts[2].content_type is ContentType.LOG
+
+
+def test_xml_inside_a_log_is_not_a_wrapper() -> None:
+    xml = "<repository>\n  <id>snapshots</id>\n</repository>\n"
+    assert _kinds(LOG + xml + LOG) == [ContentType.LOG]
