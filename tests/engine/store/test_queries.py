@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,6 +102,43 @@ def test_paging_and_ordering(filled: tuple[Store, list[Exchange]]) -> None:
     assert row.cost_saved_usd == pytest.approx(800 * 3.00 / 1e6)
     with pytest.raises(ValueError):
         q.list_exchanges(store, order="id; DROP TABLE exchanges")
+
+
+@pytest.mark.parametrize("order", ["started_at", "tokens_before"])
+def test_filtered_pages_match_the_filter(filled: tuple[Store, list[Exchange]], order: str) -> None:
+    store, made = filled
+    flt = q.ExchangeFilter(model="gpt-4o", tool="grep", status="ok", since=T0 + 600)
+    rows = q.list_exchanges(store, flt, order=order, limit=N)
+    expected = {e.id for e in made if e.model == "gpt-4o" and "grep" in e.tools
+                and e.status_code == 200 and e.started_at >= T0 + 600}
+    assert {r.id for r in rows} == expected and len(rows) == len(expected)
+    assert q.count_exchanges(store, flt) == len(expected)
+
+
+def test_queries_run_from_many_threads_while_recording(filled: tuple[Store, list[Exchange]],
+                                                       data_dir: Path) -> None:
+    store = Store.open(data_dir / "busy.db")
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(30):
+                q.list_exchanges(store, q.ExchangeFilter(tool="grep"), limit=20)
+                q.count_exchanges(store)
+                q.per_tool_stats(store)
+        except BaseException as err:  # collected and asserted below
+            errors.append(err)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    for i in range(200):
+        store.record(generated(i))
+    for reader in readers:
+        reader.join()
+    assert store.flush(10)
+    assert errors == [] and q.count_exchanges(store) == 200
+    store.close()
 
 
 def test_exchange_detail(filled: tuple[Store, list[Exchange]]) -> None:
