@@ -19,76 +19,78 @@ def _run(conn: Connection, *statements: str) -> None:
         conn.exec_driver_sql(statement)
 
 
+_M001_SQL = (
+    """CREATE TABLE exchanges (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        started_at REAL NOT NULL,
+        provider TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        model TEXT NOT NULL DEFAULT '',
+        stream BOOLEAN NOT NULL DEFAULT 0,
+        mode TEXT NOT NULL DEFAULT '',
+        session TEXT,
+        status_code INTEGER,
+        error TEXT,
+        tools TEXT NOT NULL DEFAULT '[]',
+        tokens_before INTEGER NOT NULL DEFAULT 0,
+        tokens_after INTEGER NOT NULL DEFAULT 0,
+        saved_pct REAL NOT NULL DEFAULT 0,
+        tokens_estimated BOOLEAN NOT NULL DEFAULT 0,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        cached_tokens INTEGER,
+        cache_creation_tokens INTEGER,
+        cost_usd REAL,
+        cost_saved_usd REAL,
+        proxy_overhead_ms REAL,
+        upstream_ttfb_ms REAL,
+        total_ms REAL,
+        retrieval_rounds INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX ix_exchanges_started_at ON exchanges (started_at)",
+    "CREATE INDEX ix_exchanges_model ON exchanges (model)",
+    "CREATE INDEX ix_exchanges_session ON exchanges (session)",
+    "CREATE INDEX ix_exchanges_status_code ON exchanges (status_code)",
+    """CREATE TABLE exchange_tools (
+        tool TEXT NOT NULL,
+        exchange_id TEXT NOT NULL,
+        PRIMARY KEY (tool, exchange_id)
+    )""",
+    "CREATE INDEX ix_exchange_tools_exchange_id ON exchange_tools (exchange_id)",
+    """CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        exchange_id TEXT NOT NULL,
+        message_index INTEGER NOT NULL,
+        block_index INTEGER NOT NULL,
+        tool_name TEXT,
+        content_type TEXT NOT NULL,
+        compressor TEXT,
+        mode TEXT NOT NULL,
+        tokens_before INTEGER NOT NULL,
+        tokens_after INTEGER NOT NULL,
+        tokens_estimated BOOLEAN NOT NULL DEFAULT 0,
+        action TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        ccr_key TEXT,
+        lossy BOOLEAN NOT NULL DEFAULT 0,
+        compressed_text BLOB
+    )""",
+    "CREATE INDEX ix_decisions_exchange_id ON decisions (exchange_id)",
+    "CREATE INDEX ix_decisions_tool_name ON decisions (tool_name)",
+    "CREATE INDEX ix_decisions_ccr_key ON decisions (ccr_key)",
+    """CREATE TABLE bodies (
+        exchange_id TEXT NOT NULL PRIMARY KEY,
+        storage TEXT NOT NULL,
+        original_request BLOB,
+        sent_request BLOB,
+        response BLOB
+    )""",
+)
+
+
 def m001_exchanges(conn: Connection) -> None:
-    _run(
-        conn,
-        """CREATE TABLE exchanges (
-            seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            started_at REAL NOT NULL,
-            provider TEXT NOT NULL,
-            endpoint TEXT NOT NULL,
-            model TEXT NOT NULL DEFAULT '',
-            stream BOOLEAN NOT NULL DEFAULT 0,
-            mode TEXT NOT NULL DEFAULT '',
-            session TEXT,
-            status_code INTEGER,
-            error TEXT,
-            tools TEXT NOT NULL DEFAULT '[]',
-            tokens_before INTEGER NOT NULL DEFAULT 0,
-            tokens_after INTEGER NOT NULL DEFAULT 0,
-            saved_pct REAL NOT NULL DEFAULT 0,
-            tokens_estimated BOOLEAN NOT NULL DEFAULT 0,
-            input_tokens INTEGER,
-            output_tokens INTEGER,
-            cached_tokens INTEGER,
-            cache_creation_tokens INTEGER,
-            cost_usd REAL,
-            cost_saved_usd REAL,
-            proxy_overhead_ms REAL,
-            upstream_ttfb_ms REAL,
-            total_ms REAL,
-            retrieval_rounds INTEGER NOT NULL DEFAULT 0
-        )""",
-        "CREATE INDEX ix_exchanges_started_at ON exchanges (started_at)",
-        "CREATE INDEX ix_exchanges_model ON exchanges (model)",
-        "CREATE INDEX ix_exchanges_session ON exchanges (session)",
-        "CREATE INDEX ix_exchanges_status_code ON exchanges (status_code)",
-        """CREATE TABLE exchange_tools (
-            tool TEXT NOT NULL,
-            exchange_id TEXT NOT NULL,
-            PRIMARY KEY (tool, exchange_id)
-        )""",
-        "CREATE INDEX ix_exchange_tools_exchange_id ON exchange_tools (exchange_id)",
-        """CREATE TABLE decisions (
-            id INTEGER PRIMARY KEY,
-            exchange_id TEXT NOT NULL,
-            message_index INTEGER NOT NULL,
-            block_index INTEGER NOT NULL,
-            tool_name TEXT,
-            content_type TEXT NOT NULL,
-            compressor TEXT,
-            mode TEXT NOT NULL,
-            tokens_before INTEGER NOT NULL,
-            tokens_after INTEGER NOT NULL,
-            tokens_estimated BOOLEAN NOT NULL DEFAULT 0,
-            action TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            ccr_key TEXT,
-            lossy BOOLEAN NOT NULL DEFAULT 0,
-            compressed_text BLOB
-        )""",
-        "CREATE INDEX ix_decisions_exchange_id ON decisions (exchange_id)",
-        "CREATE INDEX ix_decisions_tool_name ON decisions (tool_name)",
-        "CREATE INDEX ix_decisions_ccr_key ON decisions (ccr_key)",
-        """CREATE TABLE bodies (
-            exchange_id TEXT NOT NULL PRIMARY KEY,
-            storage TEXT NOT NULL,
-            original_request BLOB,
-            sent_request BLOB,
-            response BLOB
-        )""",
-    )
+    _run(conn, *_M001_SQL)
 
 
 def m002_tool_policies_and_retrievals(conn: Connection) -> None:
