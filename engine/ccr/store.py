@@ -206,20 +206,22 @@ def _candidates(items: list[str], wanted: set[str]) -> list[int]:
     occur nowhere matches nothing, rather than everything that shares a common word."""
     half = max(1, len(items) // 2)
     lowered = [item.lower() for item in items]
-    # Tokenizing every item is the slow part: only items containing a term that is rare even
-    # as a substring (a superset of the items holding it as a token) need it.
+    # A term in at most half the items as a substring is in at most half as a token; only items
+    # containing such a term need tokenizing, which is the slow part.
     rare = {t for t in wanted if sum(1 for low in lowered if t in low) <= half}
-    probe = rare or wanted
+    holders = _holders(items, lowered, rare or wanted)
+    if rare:
+        return sorted({i for idx in holders.values() for i in idx})
+    if len(holders) == len(wanted):
+        return sorted({i for idx in holders.values() for i in idx})
+    return []
+
+
+def _holders(items: list[str], lowered: list[str], terms: set[str]) -> dict[str, list[int]]:
+    """For each term, the items holding it as a token."""
     holders: dict[str, list[int]] = {}
     for i, low in enumerate(lowered):
-        if any(term in low for term in probe):
-            for term in wanted.intersection(tokenize(items[i])):
+        if any(term in low for term in terms):
+            for term in terms.intersection(tokenize(items[i])):
                 holders.setdefault(term, []).append(i)
-    selective = [idx for idx in holders.values() if len(idx) <= half]
-    if selective:
-        chosen = selective
-    elif len(holders) == len(wanted):
-        chosen = list(holders.values())
-    else:
-        return []
-    return sorted({i for idx in chosen for i in idx})
+    return holders

@@ -83,6 +83,8 @@ class ContentRouter:
 
     def _sites(self, conv: Conversation, ctx: PipelineContext) -> list[_Site]:
         sites = []
+        calls = {b.tool_call_id: b for _, b in conv.blocks()
+                 if b.kind is BlockKind.TOOL_CALL and b.tool_call_id}
         task = next((m for m in conv.messages if m.role == "user"), None)
         for message in conv.messages:
             prose_ok = self.settings.compress_non_tool_blocks and message is not task and (
@@ -92,7 +94,7 @@ class ContentRouter:
                     block.kind is BlockKind.TEXT and prose_ok)
                 if not wanted:
                     continue
-                call = conv.tool_call(block.tool_call_id) if block.tool_call_id else None
+                call = calls.get(block.tool_call_id) if block.tool_call_id else None
                 tool = block.tool_name or (call.tool_name if call else None)
                 sites.append(_Site(message, index, block, tool, call.text if call else None,
                                    ctx.policy.mode_for(tool)))
