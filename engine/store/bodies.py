@@ -48,6 +48,8 @@ _STRUCTURAL_KEYS = frozenset({
     "system_fingerprint", "service_tier", "stop_sequence", "detail", "format", "strict",
 })
 
+_DELTA_KEYS = frozenset({"content", "text", "thinking", "partial_json", "arguments", "delta",
+                         "refusal"})
 _ZLIB = b"Z"
 _RAW = b"R"
 # Stored as the sent request when it equals the original (audit mode, nothing compressed).
@@ -134,32 +136,40 @@ def prepare(body: bytes | None, storage: BodyStorage) -> bytes | None:
     return encode(redact(clean) if storage is BodyStorage.REDACTED else clean)
 
 
-def _strings(value: Any, out: list[str]) -> None:
+def _strings(value: Any, out: list[str], keys: frozenset[str] | None = None,
+             key: str | None = None) -> None:
+    """Collect string values (only those under `keys`, when given)."""
     if isinstance(value, str):
-        out.append(value)
+        if keys is None or key in keys:
+            out.append(value)
     elif isinstance(value, dict):
-        for item in value.values():
-            _strings(item, out)
+        for name, item in value.items():
+            _strings(item, out, keys, name)
     elif isinstance(value, list):
         for item in value:
-            _strings(item, out)
+            _strings(item, out, keys, key)
 
 
-def _json_chunks(body: bytes) -> list[bytes]:
-    """A JSON body is one chunk; an SSE stream is one chunk per `data:` line."""
+def _json_chunks(body: bytes) -> list[bytes] | None:
+    """An SSE stream's `data:` payloads, or None when the body is one JSON document."""
     if body.lstrip()[:1] in (b"{", b"["):
-        return [body]
+        return None
     return [line[5:] for line in body.splitlines() if line.startswith(b"data:")]
 
 
 def _body_text(body: bytes) -> str:
+    """String values of a JSON body; for a stream, its text deltas glued back together so
+    words split across chunks are whole again."""
+    chunks = _json_chunks(body)
     out: list[str] = []
-    for chunk in _json_chunks(body):
+    for chunk in chunks if chunks is not None else [body]:
         try:
-            _strings(orjson.loads(chunk), out)
+            _strings(orjson.loads(chunk), out, _DELTA_KEYS if chunks is not None else None)
         except orjson.JSONDecodeError:
             continue
-    return "\n".join(out) if out else body.decode("utf-8", "replace")
+    if out:
+        return "".join(out) if chunks is not None else "\n".join(out)
+    return body.decode("utf-8", "replace")
 
 
 def search_text(request: bytes | None, response: bytes | None) -> str:

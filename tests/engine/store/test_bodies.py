@@ -116,6 +116,7 @@ def test_storage_policies(data_dir: Path) -> None:
 
 def test_search_text_prefers_the_response_and_the_newest_request_text() -> None:
     request = orjson.dumps({"messages": [{"content": "old " * 20_000}, {"content": "newest"}]})
-    text = bodies.search_text(request, b'data: {"delta":"answer"}\n\n')
+    stream = b'data: {"delta":{"content":"ans"}}\n\ndata: {"delta":{"content":"wer"}}\n\n'
+    text = bodies.search_text(request, stream)
     assert text.startswith("answer") and text.rstrip().endswith("newest")
     assert len(text) <= bodies.SEARCH_RESPONSE_CHARS + bodies.SEARCH_REQUEST_CHARS + 1
