@@ -120,3 +120,20 @@ def test_search_text_prefers_the_response_and_the_newest_request_text() -> None:
     text = bodies.search_text(request, stream)
     assert text.startswith("answer") and text.rstrip().endswith("newest")
     assert len(text) <= bodies.SEARCH_RESPONSE_CHARS + bodies.SEARCH_REQUEST_CHARS + 1
+
+
+@pytest.mark.parametrize("storage", list(BodyStorage))
+def test_non_utf8_and_non_json_bodies_are_recorded(data_dir: Path, storage: BodyStorage) -> None:
+    store = Store.open(data_dir / "h.db", storage)
+    d = decision()
+    d.compressed_text = "half a surrogate \udcff here"
+    store.record(exchange(decisions=[d], original_request=b"\xff\xfe{not json",
+                          sent_request=b"\xff\xfe{not json", response=b"event: x\ndata: {\n\n"))
+    assert store.flush(5)
+    assert store.write_errors == 0
+    with store.read_engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT original_request FROM bodies").scalar()
+    store.close()
+    expected = {BodyStorage.FULL: b"\xff\xfe{not json",
+                BodyStorage.REDACTED: b"[redacted: 11 bytes]"}
+    assert bodies.decode(stored) == expected.get(storage)
