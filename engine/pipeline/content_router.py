@@ -8,10 +8,11 @@ through the projection cache: the first request that carries a block computes (T
 records what it sent; later requests reuse those bytes (see projection_cache for the mode-flip
 rule).
 
-Decision fields, for whoever reads them: `tokens_before` is the block as the client sent it;
-`compressed_text` is what was sent (action compressed) or, in audit mode, what would have been
-sent (action kept); `tokens_after` counts `compressed_text` when there is one, else equals
-`tokens_before`. So savings actually realised are the sum over action == compressed.
+Decision fields, for whoever reads them: `mode` is the mode that took effect for the block
+(a block kept stable in its first form reports the mode it was sent in); action `compressed` with
+mode `optimize` means the compressed text was sent, with mode `audit` that it was computed and
+recorded while the original was sent. `compressed_text` is that text; `tokens_after` counts it
+(else equals `tokens_before`). Realised savings: action compressed and mode optimize.
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ class ContentRouter:
         if before < minimum:
             if not is_tool:
                 return None
-            return self._decision(site, detect(text).content_type.value, before, before,
+            return self._decision(site, site.mode, detect(text).content_type.value, before, before,
                                   Action.SKIPPED, f"under {minimum:,} tokens", counter)
         projection = self._projection(site, user_text, model)
         return self._apply(site, projection, before, counter)
@@ -152,27 +153,27 @@ class ContentRouter:
             action, reason = Action(p.action), p.reason
             if site.mode is Mode.OFF:
                 action, reason = Action.SKIPPED, "tool mode off"
-            return self._decision(site, p, before, before, action, reason, counter)
+            return self._decision(site, site.mode, p, before, before, action, reason, counter)
         after = self.tokens.count(counter, p.text)
         if p.sent_compressed:
             site.block.text = p.text
             reason = p.reason
             if site.mode is not Mode.OPTIMIZE:
                 reason += f" (sent compressed when first seen; kept stable in {site.mode} mode)"
-            return self._decision(site, p, before, after, Action.COMPRESSED, reason, counter,
-                                  p.text)
+            return self._decision(site, Mode.OPTIMIZE, p, before, after, Action.COMPRESSED,
+                                  reason, counter, p.text)
         if site.mode is Mode.AUDIT:
-            return self._decision(site, p, before, after, Action.KEPT,
+            return self._decision(site, Mode.AUDIT, p, before, after, Action.COMPRESSED,
                                   f"audit: original sent; would send: {p.reason}", counter,
                                   p.text)
         if site.mode is Mode.OFF:
-            return self._decision(site, p, before, before, Action.SKIPPED, "tool mode off",
-                                  counter)
-        return self._decision(site, p, before, before, Action.KEPT,
+            return self._decision(site, Mode.OFF, p, before, before, Action.SKIPPED,
+                                  "tool mode off", counter)
+        return self._decision(site, site.mode, p, before, before, Action.KEPT,
                               f"sent unchanged when first seen ({p.first_mode} mode); kept "
                               "unchanged so prompt caches stay valid", counter)
 
-    def _decision(self, site: _Site, p: Projection | str, before: int, after: int,
+    def _decision(self, site: _Site, mode: Mode, p: Projection | str, before: int, after: int,
                   action: Action, reason: str, counter: TokenCounter,
                   compressed_text: str | None = None) -> Decision:
         """`p` is the projection, or just the content type when none was computed."""
@@ -183,7 +184,7 @@ class ContentRouter:
                         tool_name=site.tool_name,
                         content_type=projection.content_type if projection else str(p),
                         compressor=projection.compressor if projection else None,
-                        mode=site.mode.value, tokens_before=before, tokens_after=after,
+                        mode=mode.value, tokens_before=before, tokens_after=after,
                         action=action, reason=reason, ccr_key=keys[0] if keys else None,
                         tokens_estimated=counter.estimated,
                         lossy=bool(projection and projection.lossy and sent_or_shown),

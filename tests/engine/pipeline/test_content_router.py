@@ -86,7 +86,7 @@ def test_no_gain_is_discarded(settings: Settings, ccr: CCRStore) -> None:
 def test_audit_records_but_sends_original(settings: Settings, ccr: CCRStore) -> None:
     conv = conversation(big_output())
     [d] = run(make(settings, ccr, Halver()), conv, Mode.AUDIT).decisions
-    assert d.action is Action.KEPT and d.mode == "audit" and not conv.modified
+    assert d.action is Action.COMPRESSED and d.mode == "audit" and not conv.modified
     assert d.compressed_text is not None and d.tokens_after < d.tokens_before
     assert d.reason.startswith("audit: original sent")
 

@@ -81,6 +81,7 @@ def test_first_decision_sticks_when_mode_flips(data_dir: Path) -> None:
     assert fresh.modified
     [back] = run(pipeline, conversation(big_output(401)), Mode.AUDIT).decisions
     assert back.action is Action.COMPRESSED and "kept stable in audit mode" in back.reason
+    assert back.mode == "optimize"  # the mode that took effect for this block
 
 
 def test_lossy_projection_recomputed_when_ccr_entry_is_gone(data_dir: Path) -> None:
