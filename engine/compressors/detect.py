@@ -81,13 +81,18 @@ class MagikaDetector:
         return self._model
 
     def detect(self, content: str) -> Detection | None:
-        sample = content.encode("utf-8", "replace")[:_ML_SAMPLE_BYTES]
+        sample = content[:_ML_SAMPLE_BYTES].encode("utf-8", "replace")[:_ML_SAMPLE_BYTES]
         with self._lock:
             result = self._load().identify_bytes(sample)
         label, group, score = str(result.output.label), str(result.output.group), result.score
         if score < self.min_score:
             return None
-        return _from_magika(label, group, float(score))
+        found = _from_magika(label, group, float(score))
+        if found is not None and found.content_type is ContentType.HTML and not _TAG.search(
+                content[:_SAMPLE_CHARS]):
+            # Tool wrappers such as <returncode>/<output> look like markup, but are not HTML.
+            return Detection(ContentType.TEXT, confidence=score, method="magika")
+        return found
 
 
 def _from_magika(label: str, group: str, score: float) -> Detection | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from magika import Magika
@@ -92,3 +93,24 @@ def test_corpus_logs_and_diffs(corpus: Path) -> None:
         assert detect(path.read_text(errors="replace")).content_type is ContentType.LOG, path
     for path in sorted(corpus.glob("diffs-*/*.diff"))[:4]:
         assert detect(path.read_text(errors="replace")).content_type is ContentType.DIFF, path
+
+
+class FakeMagika:
+    """Answers like magika: an `output` with label and group, and a score."""
+
+    def __init__(self, label: str, group: str, score: float = 0.9) -> None:
+        self.answer = SimpleNamespace(output=SimpleNamespace(label=label, group=group),
+                                      score=score)
+
+    def identify_bytes(self, sample: bytes) -> SimpleNamespace:
+        return self.answer
+
+
+def test_markup_wrappers_are_not_html() -> None:
+    wrapped = "<returncode>0</returncode>\n<output>\ntotal 172\n-rw-r--r-- 1 AUTHORS\n</output>"
+    ml = MagikaDetector(factory=lambda: FakeMagika("html", "code"))
+    assert ml.detect(wrapped) == Detection(ContentType.TEXT, confidence=0.9, method="magika")
+    page = "<div><p>hello</p></div>"
+    assert ml.detect(page) == Detection(ContentType.HTML, confidence=0.9, method="magika")
+    low = MagikaDetector(factory=lambda: FakeMagika("python", "code", score=0.2))
+    assert low.detect("x = 1") is None
