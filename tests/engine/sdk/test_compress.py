@@ -90,3 +90,18 @@ def test_tau_bench_trajectory(corpus: Path, data_dir: Path) -> None:
             assert after["tool_call_id"] == before["tool_call_id"]
     assert any(d.action is Action.COMPRESSED for d in result.decisions)
     assert result.tokens_after < result.tokens_before
+
+
+def test_later_turns_get_the_same_bytes(data_dir: Path) -> None:
+    """Invariant 5 end to end with the registered compressors: the query moves on, the
+    already-compressed tool output does not change."""
+    rows = [{"id": i, "login": f"user{i}", "plan": "pro" if i % 7 else "free",
+             "bio": f"ships {i % 13} services, on call since {2000 + i % 20}"}
+            for i in range(1500)]
+    turn1 = openai_messages(json.dumps(rows))
+    first = compress(turn1, settings=settings_for(data_dir))
+    turn2 = [*turn1, {"role": "assistant", "content": "Found user7."},
+             {"role": "user", "content": "and who is user1234?"}]
+    second = compress(turn2, settings=settings_for(data_dir))
+    assert first.decisions[0].lossy and first.messages[2]["content"] != turn1[2]["content"]
+    assert second.messages[2]["content"] == first.messages[2]["content"]
