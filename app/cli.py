@@ -9,12 +9,12 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from app.commands import compress, retrieve, tokens
+from app.commands import compress, demo, desktop, proxy, retrieve, tokens
 from engine.config import SettingsError
 
 # Order is the order shown in --help. Each module: NAME, HELP, add_arguments(parser), run(args).
-COMMANDS: list[ModuleType] = [tokens, compress, retrieve]
-DEFAULT_COMMAND: str | None = None
+COMMANDS: list[ModuleType] = [tokens, compress, retrieve, proxy, desktop, demo]
+DEFAULT_COMMAND: str | None = "desktop"
 
 
 def build_parser() -> argparse.ArgumentParser:

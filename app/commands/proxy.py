@@ -1,0 +1,58 @@
+"""`headroom proxy`: the compressing proxy without the desktop app (default mode: optimize)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from engine.ccr.store import CCRStore
+from engine.config import Mode, load_settings
+from engine.pipeline import build_pipeline
+from engine.proxy.app import create_app
+from engine.proxy.server import ProxyServer
+from engine.store.store import Store
+
+NAME = "proxy"
+HELP = "run the local OpenAI/Anthropic-compatible compressing proxy (no window)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 8787)")
+    parser.add_argument("--openai-upstream", default=None, metavar="URL",
+                        help="OpenAI-compatible base URL, with /v1 (default api.openai.com/v1)")
+    parser.add_argument("--anthropic-upstream", default=None, metavar="URL",
+                        help="Anthropic base URL, without /v1 (default api.anthropic.com)")
+    parser.add_argument("--mode", choices=[Mode.AUDIT.value, Mode.OPTIMIZE.value],
+                        default=Mode.OPTIMIZE.value,
+                        help="mode for tools without a stored mode (default optimize)")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.environ, args.data_dir, host=args.host, port=args.port,
+                             openai_upstream=args.openai_upstream,
+                             anthropic_upstream=args.anthropic_upstream,
+                             default_mode=Mode(args.mode))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = Store.open(settings.db_path, settings.body_storage)
+    ccr = CCRStore(settings.ccr_path, settings.ccr_ttl_seconds, settings.ccr_max_bytes)
+    pipeline = build_pipeline(settings, ccr)
+    server = ProxyServer(create_app(settings, store, pipeline, ccr=ccr), settings.host,
+                         settings.port, log_level="info")
+    try:
+        server.start()
+        if not server.wait_started(timeout=30):
+            print(f"headroom: proxy did not start: {server.error!r}", file=sys.stderr)
+            return 1
+        print(f"Headroom proxy on {server.url} (mode {settings.default_mode.value}); "
+              f"OpenAI base_url={server.url}/v1, Anthropic base_url={server.url}. Ctrl+C stops.",
+              flush=True)
+        server.wait()
+    except KeyboardInterrupt:
+        print("stopping", file=sys.stderr)
+    finally:
+        server.stop()
+        pipeline.close()
+        ccr.close()
+        store.close()
+    return 0 if server.error is None else 1

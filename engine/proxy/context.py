@@ -1,0 +1,39 @@
+"""Everything a proxy route needs, built once by `create_app` and passed to each route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from engine.ccr.store import CCRStore
+from engine.config import Mode, Settings
+from engine.conversation import Exchange, RetrievalEvent
+from engine.pipeline import Pipeline
+from engine.pipeline.token_memo import TokenMemo
+from engine.proxy.rounds import RoundStore
+from engine.proxy.upstream import Upstream
+
+
+class ExchangeSink(Protocol):
+    """Where exchanges go (engine.store.Store); must never block the caller."""
+
+    def record(self, exchange: Exchange) -> bool: ...
+
+    def record_retrieval(self, event: RetrievalEvent) -> bool: ...
+
+    def tool_mode(self, tool_name: str) -> Mode | None: ...
+
+
+@dataclass
+class ProxyContext:
+    settings: Settings
+    store: ExchangeSink
+    pipeline: Pipeline | None
+    upstream: Upstream
+    ccr: CCRStore | None = None
+    rounds: RoundStore | None = None
+    tokens: TokenMemo = field(default_factory=TokenMemo)
+
+    @property
+    def retrieval_enabled(self) -> bool:
+        return self.ccr is not None and self.settings.max_retrieval_rounds > 0
