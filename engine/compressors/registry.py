@@ -4,6 +4,7 @@ their class here; the router picks by `score()`, so order only breaks ties (earl
 from __future__ import annotations
 
 from engine.compressors.base import Compressor
+from engine.compressors.code import CodeCompressor
 from engine.compressors.json_crusher import SmartCrusher
 from engine.compressors.logs import LogCompressor
 from engine.compressors.search import SearchCompressor
@@ -14,4 +15,5 @@ def default_compressors() -> list[Compressor]:
     compressors.append(SmartCrusher())
     compressors.append(LogCompressor())
     compressors.append(SearchCompressor())
+    compressors.append(CodeCompressor())
     return compressors

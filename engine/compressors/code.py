@@ -1,0 +1,183 @@
+"""CodeCompressor: a source file becomes its outline — imports, type definitions, class and
+function signatures, decorators and the first line of each docstring or doc comment — with
+function bodies elided in place by a marker naming the symbol and its line range. Bodies of
+symbols named in the query context are kept whole.
+
+Every symbol's full source (with its doc comments) is one CCR item, headed by its qualified
+name, so `headroom_retrieve(key, query="Client.send")` brings that symbol back; the whole
+original is stored too. Input that is binary, in an unknown language, or whose outline would
+not re-parse where the original did, passes through unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from engine.ccr.keys import ccr_key
+from engine.compressors.base import CCREntry, Compressed, ContentMeta, ContentType
+from engine.compressors.code_edits import Edit, EditMaker, apply
+from engine.compressors.code_languages import SPECS, LangSpec, parser_for, resolve
+from engine.compressors.code_outline import CommentRun, Outline, OutlineBuilder, Symbol
+from engine.compressors.marker import omission_notice
+from engine.relevance import STOPWORDS, query_context, words
+
+_MAX_RELEVANT = 12
+
+
+@dataclass(frozen=True)
+class CodeSettings:
+    """`verify_max_bytes`: outlines of inputs up to this size are re-parsed to prove they are
+    still valid code (a second parse of a 1 MB file would not fit the time budget)."""
+
+    min_chars: int = 2_000
+    target_ratio: float = 0.24  # bytes kept; cut harder (see EditMaker.level) above it
+    verify_max_bytes: int = 400_000
+
+
+class CodeCompressor:
+    name = "code"
+
+    def __init__(self, settings: CodeSettings | None = None) -> None:
+        self.settings = settings or CodeSettings()
+
+    def score(self, content: str, meta: ContentMeta) -> float:
+        """0.8 for detected code in a language we parse; 0.6 for text that a tool argument's
+        file extension names as code; otherwise not ours."""
+        if len(content) < self.settings.min_chars or "\x00" in content[:8192]:
+            return -1.0
+        kind = meta.detection.content_type
+        if kind not in (ContentType.CODE, ContentType.TEXT, ContentType.MIXED):
+            return -1.0
+        language = resolve(content, meta)
+        if language is None:
+            return -1.0
+        return 0.8 if kind == ContentType.CODE else 0.6
+
+    def compress(self, content: str, meta: ContentMeta) -> Compressed:
+        language = resolve(content, meta)
+        if language is None or "\x00" in content:
+            return _unchanged(content, "unknown language or binary data")
+        source = content.encode("utf-8", "surrogatepass")
+        tree = parser_for(language).parse(source)
+        spec = SPECS[language]
+        outline = OutlineBuilder(spec, source).build(tree.root_node)
+        relevant = _relevant(outline, query_context(meta.query, meta.tool_arguments))
+        edits = _edits(spec, source, outline, relevant, tree.root_node)
+        if not edits:
+            return _unchanged(content, f"{language}: nothing to elide")
+        body, removed = apply(source, edits)
+        for level in (1, 2, 3):
+            if len(body) <= self.settings.target_ratio * len(source):
+                break
+            edits = _edits(spec, source, outline, relevant, tree.root_node, level)
+            body, removed = apply(source, edits)
+        if not tree.root_node.has_error and not self._still_parses(language, body):
+            return _unchanged(content, f"{language}: outline would not re-parse")
+        return _result(content, body, removed, spec, outline, relevant, meta)
+
+    def _still_parses(self, language: str, body: bytes) -> bool:
+        if len(body) > self.settings.verify_max_bytes:
+            return True
+        return not parser_for(language).parse(body).root_node.has_error
+
+
+def _unchanged(content: str, reason: str) -> Compressed:
+    return Compressed(text=content, reason=reason, lossy=False)
+
+
+def _relevant(outline: Outline, context: str) -> set[int]:
+    """Ids of function symbols whose name or qualified name the query context mentions."""
+    wanted: set[str] = set()
+    for word in words(context):
+        if word not in STOPWORDS and len(word) >= 3:
+            wanted.add(word)
+            wanted.add(word.replace("::", ".").replace("#", ".").rsplit(".", 1)[-1])
+    found = [s for s in outline.symbols if s.kind == "function" and (
+        s.simple_name.lower() in wanted or s.name.lower() in wanted)]
+    return {id(s) for s in found[:_MAX_RELEVANT]}
+
+
+def _edits(spec: LangSpec, source: bytes, outline: Outline, relevant: set[int],
+           root: Node, level: int = 0) -> list[Edit]:
+    maker = EditMaker(spec, source, level)
+    edits: list[Edit | None] = []
+    for symbol in outline.symbols:
+        if id(symbol) in relevant:
+            continue
+        if symbol.kind == "function":
+            elided = maker.elide_body(symbol)
+            if elided is None and spec.style == "python":
+                elided = maker.trim_docstring(symbol.node.child_by_field_name("body"))
+            elif elided is None:
+                elided = maker.inline_body(symbol)
+            edits += [elided, maker.collapse_parameters(symbol)]
+            if elided is not None:
+                edits.append(maker.collapse_tail(symbol))
+        elif spec.style == "python":
+            edits.append(maker.trim_docstring(symbol.node.child_by_field_name("body")))
+    edits += [maker.elide_literal(literal) for literal in outline.literals]
+    edits += [maker.collapse_import(node) for node in outline.imports]
+    for index, run in enumerate(outline.runs):
+        if run.attached_to is not None and id(run.attached_to) in relevant:
+            continue
+        if _droppable(run, level, index):
+            edits.append(maker.drop_comments(run))
+        else:
+            edits.append(maker.trim_comments(run))
+    if spec.style == "python":
+        edits.append(maker.trim_docstring(root))
+    return [e for e in edits if e is not None]
+
+
+def _droppable(run: CommentRun, level: int, index: int) -> bool:
+    """Level 1 drops the docs of functions; level 3 every comment but the file's first."""
+    function_doc = run.attached_to is not None and run.attached_to.kind == "function"
+    return (level >= 1 and function_doc) or (level >= 3 and index > 0 and (
+        run.attached_to is None or function_doc))
+
+
+def _result(content: str, body: bytes, removed: int, spec: LangSpec, outline: Outline,
+            relevant: set[int], meta: ContentMeta) -> Compressed:
+    key = ccr_key(content)
+    functions = [s for s in outline.symbols if s.kind == "function"]
+    total = content.count("\n") + 1
+    kept = {"signatures": len(functions), "full bodies matching the query": len(relevant)}
+    example = functions[0].name if functions else "a symbol name"
+    header = (f"{spec.line_comment} {omission_notice(removed, total, 'lines', key, kept)}\n"
+              f"{spec.line_comment} Bodies and long comments are elided in place; query a "
+              f'symbol name (e.g. "{example}") for its full source.\n')
+    text = _with_header(body.decode("utf-8", "surrogatepass"), header)
+    source = content.encode("utf-8", "surrogatepass")
+    items = tuple(_item(s, source) for s in outline.symbols) + tuple(
+        _block_item(node, source) for node in outline.types + [
+            literal.statement for literal in outline.literals])
+    entry = CCREntry(key=key, original=content, items=items, content_type=ContentType.CODE.value,
+                     tool_name=meta.tool_name)
+    reason = (f"{spec.name}: {removed:,} of {total:,} lines elided, {len(functions):,} "
+              f"signatures kept, {len(relevant)} bodies kept for the query")
+    return Compressed(text=text, reason=reason, lossy=True, omitted=removed,
+                      ccr_entries=(entry,))
+
+
+def _with_header(body: str, header: str) -> str:
+    """The notice goes first, after a `#!` line (which must stay the first line)."""
+    if body.startswith("#!"):
+        first, _, rest = body.partition("\n")
+        return f"{first}\n{header}{rest}"
+    return header + body
+
+
+def _item(symbol: Symbol, source: bytes) -> str:
+    """`Client.send (lines 120-180)` then the symbol's full source with its doc comments."""
+    start = source.rfind(b"\n", 0, symbol.start_byte) + 1
+    text = source[start:symbol.outer.end_byte].decode("utf-8", "surrogatepass")
+    return f"{symbol.name} (lines {symbol.first_line}-{symbol.last_line})\n{text}"
+
+
+def _block_item(node: Node, source: bytes) -> str:
+    """A type definition or data table, headed by its first line and line range."""
+    text = source[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")
+    first = text.split("\n", 1)[0].strip()[:80]
+    return f"{first} (lines {node.start_point.row + 1}-{node.end_point.row + 1})\n{text}"
