@@ -1,0 +1,31 @@
+"""`headroom` / `headroom desktop`: open the desktop app with its embedded proxy.
+
+Qt is imported only when this command runs: `headroom proxy` and the other headless commands
+share the CLI module and must work on machines without a display or Qt's system libraries."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from app.demo import run_demo
+from app.server import proxy_server
+from app.settings_io import add_proxy_arguments, desktop_settings
+
+NAME = "desktop"
+HELP = "open the desktop app (the default when no command is given)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_proxy_arguments(parser)
+    parser.add_argument("--no-proxy", action="store_true",
+                        help="open without starting the proxy (browse recorded traffic)")
+    parser.add_argument("--demo", action="store_true",
+                        help="send demo traffic through the proxy to a built-in fake provider")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = desktop_settings(args, args.environ)
+    launch = importlib.import_module("app.launch")
+    return int(launch.run(settings, proxy_server, demo=run_demo,
+                          start_proxy=not args.no_proxy, demo_at_start=args.demo))
