@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from engine.compressors.base import Compressor
 from engine.compressors.code import CodeCompressor
+from engine.compressors.diff import DiffCompressor
 from engine.compressors.json_crusher import SmartCrusher
 from engine.compressors.logs import LogCompressor
 from engine.compressors.search import SearchCompressor
@@ -16,4 +17,5 @@ def default_compressors() -> list[Compressor]:
     compressors.append(LogCompressor())
     compressors.append(SearchCompressor())
     compressors.append(CodeCompressor())
+    compressors.append(DiffCompressor())
     return compressors
