@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
 
@@ -139,7 +140,8 @@ class ProxyController(QObject):
             return
         host, port = self.status.host, self.status.port
         if error is None:
-            self._set(ProxyStatus(ProxyState.RUNNING, host, port))
+            bound = urlsplit(server.url).port or port  # the real port when asked for port 0
+            self._set(ProxyStatus(ProxyState.RUNNING, host, bound))
         else:
             self._server = None
             self._set(ProxyStatus(ProxyState.FAILED, host, port, error))

@@ -13,13 +13,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.server import proxy_server
 from PySide6.QtCore import QCoreApplication
 
 from app.demo import run_demo
 from app.engine_parts import EngineParts
 from app.launch import application, build_context, shutdown, start_demo
 from app.main_window import MainWindow
+from app.server import proxy_server
 from engine.config import Mode, load_settings
 
 PAGES = ["traffic", "savings", "tools", "retrievals", "settings"]
@@ -35,6 +35,14 @@ def pump(seconds: float) -> None:
 def capture(path: Path) -> None:
     tool = os.environ.get("HEADROOM_SCREENSHOT_IMPORT") or "import"
     subprocess.run([tool, "-window", "root", str(path)], check=True)
+
+
+def select_best_saving(window: MainWindow) -> None:
+    """Open the exchange with the largest saving, so the Traffic shot shows a real diff."""
+    model = window.traffic_model
+    rows = [(model.row_at(n), n) for n in range(model.rowCount())]
+    best = max((r.tokens_before - r.tokens_after, n) for r, n in rows if r is not None)
+    window.traffic.table.selectRow(best[1])
 
 
 def main() -> int:
@@ -57,7 +65,7 @@ def main() -> int:
         pump(0.1)
     parts.store.set_tool_mode("read_log", Mode.OPTIMIZE)
     pump(2.0)
-    window.traffic.table.selectRow(0)
+    select_best_saving(window)
     pump(1.5)
     for page in PAGES:
         window.show_page(page)

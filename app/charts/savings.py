@@ -13,11 +13,10 @@ from app.repository import Overhead, SeriesPoint, WorkloadRow
 
 class TokensOverTime(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Tokens per interval: before vs after", parent,
-                         {"bottom": pg.DateAxisItem(), "left": CompactAxis("left")})
-        self.addLegend(offset=(-10, 5), labelTextSize="8pt")
-        self.before = self.plot([], [], name="before", stepMode=None)
-        self.after = self.plot([], [], name="after (sent)")
+        super().__init__("Tokens per interval: before (grey) and sent (blue); green is saved",
+                         parent, {"bottom": pg.DateAxisItem(), "left": CompactAxis("left")})
+        self.before = self.plot([], [])
+        self.after = self.plot([], [])
         self.saved_fill: pg.FillBetweenItem | None = None
         self._points: list[SeriesPoint] = []
 
@@ -28,10 +27,11 @@ class TokensOverTime(Chart):
     def redraw(self) -> None:
         if self.colors is None:
             return
-        xs = np.array([p.at for p in self._points], dtype=float)
-        self.before.setData(xs, np.array([p.tokens_before for p in self._points], dtype=float),
+        points = trim_empty_start(self._points)
+        xs = np.array([p.at for p in points], dtype=float)
+        self.before.setData(xs, np.array([p.tokens_before for p in points], dtype=float),
                             pen=pg.mkPen(self.colors.muted, width=1.5))
-        self.after.setData(xs, np.array([p.tokens_after for p in self._points], dtype=float),
+        self.after.setData(xs, np.array([p.tokens_after for p in points], dtype=float),
                            pen=pg.mkPen(self.colors.accent, width=2))
         if self.saved_fill is None:
             self.saved_fill = pg.FillBetweenItem(self.before, self.after)
@@ -41,9 +41,16 @@ class TokensOverTime(Chart):
         self.saved_fill.setBrush(fill)
 
 
+def trim_empty_start(points: list[SeriesPoint]) -> list[SeriesPoint]:
+    """Start the chart one bucket before the first traffic, not at the range's empty start."""
+    first = next((n for n, p in enumerate(points) if p.requests), len(points))
+    return points[max(0, first - 1):]
+
+
 class WorkloadBars(Chart):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Tokens saved per workload", parent, {"left": CompactAxis("left")})
+        super().__init__("Tokens saved in requests, per workload", parent,
+                         {"left": CompactAxis("left")})
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6)
         self.addItem(self.bars)
         self._rows: list[WorkloadRow] = []
@@ -55,7 +62,7 @@ class WorkloadBars(Chart):
     def redraw(self) -> None:
         if self.colors is None:
             return
-        saved = [max(0, r.tokens_before - r.tokens_after) for r in self._rows]
+        saved = [r.tokens_saved for r in self._rows]
         xs = list(range(len(saved)))
         self.bars.setOpts(x=xs, height=saved, width=0.6, brush=self.colors.good,
                           pen=pg.mkPen(None))

@@ -55,7 +55,7 @@ class DiffView(QWidget):
         split.addWidget(self.blocks)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([330, 900])
+        split.setSizes([400, 900])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)

@@ -24,6 +24,7 @@ from engine.config import BodyStorage, Mode, Settings
 
 DAY = 86_400
 MIB = 1024 * 1024
+FORM_WIDTH = 980
 
 
 class SettingsPage(QWidget):
@@ -53,7 +54,9 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(QLabel("Settings", objectName="pageTitle"))
-        layout.addLayout(self._form())
+        form = QWidget(maximumWidth=FORM_WIDTH)
+        form.setLayout(self._form())
+        layout.addWidget(form)
         buttons = QHBoxLayout()
         buttons.addWidget(save)
         buttons.addWidget(revert)
