@@ -107,7 +107,7 @@ class FakeProvider:
             return StreamingResponse(self._sse(_chat_chunks(body["model"], turn.text, calls,
                                                             usage if include else None)),
                                      media_type="text/event-stream")
-        message: dict[str, Any] = {"role": "assistant", "content": None if calls else turn.text}
+        message: dict[str, Any] = {"role": "assistant", "content": turn.text or None}
         if calls:
             message["tool_calls"] = [{"id": i, "type": "function",
                                       "function": {"name": n, "arguments": a}}
@@ -193,7 +193,7 @@ def _chat_chunks(model: str, text: str, calls: list[tuple[str, str, str]],
                                                        "finish_reason": finish}]})
 
     yield chunk({"role": "assistant", "content": ""})
-    if not calls:
+    if text:
         for word in re.findall(r"\S+\s*", text):
             yield chunk({"content": word})
     for index, (call_id, name, arguments) in enumerate(calls):
