@@ -9,6 +9,7 @@ from engine.compressors.diff import DiffCompressor
 from engine.compressors.json_crusher import SmartCrusher
 from engine.compressors.logs import LogCompressor
 from engine.compressors.search import SearchCompressor
+from engine.compressors.text import TextCompressor
 
 
 def default_compressors() -> list[Compressor]:
@@ -18,4 +19,5 @@ def default_compressors() -> list[Compressor]:
     compressors.append(SearchCompressor())
     compressors.append(CodeCompressor())
     compressors.append(DiffCompressor())
+    compressors.append(TextCompressor())
     return compressors
