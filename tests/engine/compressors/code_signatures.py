@@ -79,6 +79,34 @@ def tree_sitter_signatures(source: str, language: str) -> list[str]:
     return out
 
 
+def long_functions(source: str, language: str, min_lines: int = 8) -> list[tuple[str, str]]:
+    """(name, last line inside its body) of non-nested functions longer than `min_lines`:
+    probes for retrieval by symbol name."""
+    if language == "python":
+        lines = source.split("\n")
+        return [(node.name, lines[node.end_lineno - 1].strip())
+                for node in ast.walk(ast.parse(source))
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno
+                and node.end_lineno - node.lineno > min_lines]
+    grammar, query_text = _QUERIES[language]
+    lang = tree_sitter.Language(grammar())
+    data = source.encode()
+    tree = tree_sitter.Parser(lang).parse(data)
+    captures = tree_sitter.QueryCursor(tree_sitter.Query(lang, query_text)).captures(
+        tree.root_node)
+    lines = source.split("\n")
+    out = []
+    for node in sorted(captures.get("f", []), key=lambda n: n.start_byte):
+        name = node.child_by_field_name("name")
+        rows = node.end_point.row - node.start_point.row
+        if name is None or _nested(node) or rows <= min_lines:
+            continue
+        last = lines[node.end_point.row - 1].strip()
+        if last:
+            out.append((data[name.start_byte:name.end_byte].decode(), last))
+    return out
+
+
 def squash(text: str) -> str:
     """Whitespace and trailing commas before a closing bracket removed, for comparison."""
     return re.sub(r",([)\]}])", r"\1", re.sub(r"\s+", "", text))
