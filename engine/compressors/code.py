@@ -17,9 +17,10 @@ from tree_sitter import Node
 
 from engine.ccr.keys import ccr_key
 from engine.compressors.base import CCREntry, Compressed, ContentMeta, ContentType
-from engine.compressors.code_edits import Edit, EditMaker, apply
+from engine.compressors.code_edits import apply
 from engine.compressors.code_languages import SPECS, LangSpec, parser_for, resolve
-from engine.compressors.code_outline import CommentRun, Outline, OutlineBuilder, Symbol
+from engine.compressors.code_outline import Outline, OutlineBuilder, Symbol
+from engine.compressors.code_plan import EditPlan
 from engine.compressors.marker import omission_notice
 from engine.relevance import STOPWORDS, query_context, words
 
@@ -29,11 +30,11 @@ _MAX_RELEVANT = 12
 @dataclass(frozen=True)
 class CodeSettings:
     """`verify_max_bytes`: outlines of inputs up to this size are re-parsed to prove they are
-    still valid code (a second parse of a 1 MB file would not fit the time budget)."""
+    still valid code (a second parse of a larger file would not fit the time budget)."""
 
     min_chars: int = 2_000
     target_ratio: float = 0.24  # bytes kept; cut harder (see EditMaker.level) above it
-    verify_max_bytes: int = 400_000
+    verify_max_bytes: int = 256_000
 
 
 class CodeCompressor:
@@ -64,23 +65,16 @@ class CodeCompressor:
         spec = SPECS[language]
         outline = OutlineBuilder(spec, source).build(tree.root_node)
         relevant = _relevant(outline, query_context(meta.query, meta.tool_arguments))
-        edits = _edits(spec, source, outline, relevant, tree.root_node)
-        if not edits:
+        plan = EditPlan(spec, source, outline, relevant, tree.root_node)
+        if not plan.edits():
             return _unchanged(content, f"{language}: nothing to elide")
-        body, removed = apply(source, edits)
-        for level in (1, 2, 3):
-            if len(body) <= self.settings.target_ratio * len(source):
-                break
-            edits = _edits(spec, source, outline, relevant, tree.root_node, level)
-            body, removed = apply(source, edits)
-        if not tree.root_node.has_error and not self._still_parses(language, body):
+        body, removed = apply(source, plan.edits())
+        while len(body) > self.settings.target_ratio * len(source) and plan.raise_level():
+            body, removed = apply(source, plan.edits())
+        if not tree.root_node.has_error and len(source) <= self.settings.verify_max_bytes and (
+                parser_for(language).parse(body).root_node.has_error):
             return _unchanged(content, f"{language}: outline would not re-parse")
         return _result(content, body, removed, spec, outline, relevant, meta)
-
-    def _still_parses(self, language: str, body: bytes) -> bool:
-        if len(body) > self.settings.verify_max_bytes:
-            return True
-        return not parser_for(language).parse(body).root_node.has_error
 
 
 def _unchanged(content: str, reason: str) -> Compressed:
@@ -97,45 +91,6 @@ def _relevant(outline: Outline, context: str) -> set[int]:
     found = [s for s in outline.symbols if s.kind == "function" and (
         s.simple_name.lower() in wanted or s.name.lower() in wanted)]
     return {id(s) for s in found[:_MAX_RELEVANT]}
-
-
-def _edits(spec: LangSpec, source: bytes, outline: Outline, relevant: set[int],
-           root: Node, level: int = 0) -> list[Edit]:
-    maker = EditMaker(spec, source, level)
-    edits: list[Edit | None] = []
-    for symbol in outline.symbols:
-        if id(symbol) in relevant:
-            continue
-        if symbol.kind == "function":
-            elided = maker.elide_body(symbol)
-            if elided is None and spec.style == "python":
-                elided = maker.trim_docstring(symbol.node.child_by_field_name("body"))
-            elif elided is None:
-                elided = maker.inline_body(symbol)
-            edits += [elided, maker.collapse_parameters(symbol)]
-            if elided is not None:
-                edits.append(maker.collapse_tail(symbol))
-        elif spec.style == "python":
-            edits.append(maker.trim_docstring(symbol.node.child_by_field_name("body")))
-    edits += [maker.elide_literal(literal) for literal in outline.literals]
-    edits += [maker.collapse_import(node) for node in outline.imports]
-    for index, run in enumerate(outline.runs):
-        if run.attached_to is not None and id(run.attached_to) in relevant:
-            continue
-        if _droppable(run, level, index):
-            edits.append(maker.drop_comments(run))
-        else:
-            edits.append(maker.trim_comments(run))
-    if spec.style == "python":
-        edits.append(maker.trim_docstring(root))
-    return [e for e in edits if e is not None]
-
-
-def _droppable(run: CommentRun, level: int, index: int) -> bool:
-    """Level 1 drops the docs of functions; level 3 every comment but the file's first."""
-    function_doc = run.attached_to is not None and run.attached_to.kind == "function"
-    return (level >= 1 and function_doc) or (level >= 3 and index > 0 and (
-        run.attached_to is None or function_doc))
 
 
 def _result(content: str, body: bytes, removed: int, spec: LangSpec, outline: Outline,

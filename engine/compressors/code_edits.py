@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
@@ -60,8 +60,7 @@ class EditMaker:
             text = f"{{ /* {note} */ }}"
         else:
             return None
-        edit = self._edit_if_shorter(body.start_byte, body.end_byte, text)
-        return replace(edit, symbol=symbol) if edit is not None else None
+        return self._edit_if_shorter(body.start_byte, body.end_byte, text, symbol)
 
     def elide_literal(self, literal: Literal) -> Edit | None:
         """`[ /* 309 items, lines 1320-1352 elided */ ]`; in Python `...` (still valid)."""
@@ -100,10 +99,11 @@ class EditMaker:
         the signature's line (brace languages only: Python needs its newline)."""
         params = symbol.node.child_by_field_name("parameters")
         body = symbol.node.child_by_field_name("body")
-        if self.spec.style != "brace" or params is None or body is None:
+        if self.spec.style != "brace" or params is None or body is None or (
+                self.source.find(b"\n", params.end_byte, body.start_byte) < 0):
             return None
         text = self.source[params.end_byte:body.start_byte].decode("utf-8", "surrogatepass")
-        if "\n" not in text or any(mark in text for mark in _UNSAFE_TO_JOIN):
+        if any(mark in text for mark in _UNSAFE_TO_JOIN):
             return None
         flat = _NEWLINES.sub(" ", text)
         return Edit(params.end_byte, body.start_byte, flat.encode("utf-8", "surrogatepass"),
@@ -201,12 +201,13 @@ class EditMaker:
                     f"{self.spec.line_comment} {content}")
         return self._text(nodes[0]).splitlines()[0]
 
-    def _edit_if_shorter(self, start: int, end: int, text: str) -> Edit | None:
+    def _edit_if_shorter(self, start: int, end: int, text: str,
+                         symbol: Symbol | None = None) -> Edit | None:
         data = text.encode("utf-8", "surrogatepass")
         if len(data) >= _MIN_SAVING * (end - start):
             return None
         removed = self.source.count(b"\n", start, end) - data.count(b"\n")
-        return Edit(start, end, data, removed)
+        return Edit(start, end, data, removed, symbol)
 
     def _braced(self, body: Node) -> bool:
         return self.source[body.start_byte:body.start_byte + 1] == b"{" and (
