@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tree_sitter import Node
-
 from engine.ccr.keys import ccr_key
 from engine.compressors.base import CCREntry, Compressed, ContentMeta, ContentType
 from engine.compressors.code_edits import apply
 from engine.compressors.code_languages import SPECS, LangSpec, parser_for, resolve
-from engine.compressors.code_outline import Outline, OutlineBuilder, Symbol
+from engine.compressors.code_numbers import apply_numbered, strip_numbers
+from engine.compressors.code_outline import LineMap, Outline, OutlineBuilder
 from engine.compressors.code_plan import EditPlan
 from engine.compressors.marker import omission_notice
 from engine.relevance import STOPWORDS, query_context, words
@@ -51,21 +50,25 @@ class CodeCompressor:
         kind = meta.detection.content_type
         if kind not in (ContentType.CODE, ContentType.TEXT, ContentType.MIXED):
             return -1.0
-        language = resolve(content, meta)
-        if language is None:
+        head = content[:40_000]
+        numbered = strip_numbers(head)
+        if resolve(numbered.plain if numbered else head, meta) is None:
             return -1.0
         return 0.8 if kind == ContentType.CODE else 0.6
 
     def compress(self, content: str, meta: ContentMeta) -> Compressed:
-        language = resolve(content, meta)
+        numbered = strip_numbers(content)
+        plain = numbered.plain if numbered else content
+        language = resolve(plain, meta)
         if language is None or "\x00" in content:
             return _unchanged(content, "unknown language or binary data")
-        source = content.encode("utf-8", "surrogatepass")
+        lines = numbered.lines if numbered else LineMap()
+        source = plain.encode("utf-8", "surrogatepass")
         tree = parser_for(language).parse(source)
         spec = SPECS[language]
         outline = OutlineBuilder(spec, source).build(tree.root_node)
         relevant = _relevant(outline, query_context(meta.query, meta.tool_arguments))
-        plan = EditPlan(spec, source, outline, relevant, tree.root_node)
+        plan = EditPlan(spec, source, outline, relevant, tree.root_node, lines)
         if not plan.edits():
             return _unchanged(content, f"{language}: nothing to elide")
         body, removed = apply(source, plan.edits())
@@ -74,7 +77,17 @@ class CodeCompressor:
         if not tree.root_node.has_error and len(source) <= self.settings.verify_max_bytes and (
                 parser_for(language).parse(body).root_node.has_error):
             return _unchanged(content, f"{language}: outline would not re-parse")
-        return _result(content, body, removed, spec, outline, relevant, meta)
+        if numbered:
+            body = apply_numbered(source, plan.edits(), numbered.prefixes)
+        return _result(content, body, removed, _Context(spec, outline, relevant, lines), meta)
+
+
+@dataclass(frozen=True)
+class _Context:
+    spec: LangSpec
+    outline: Outline
+    relevant: set[int]
+    lines: LineMap
 
 
 def _unchanged(content: str, reason: str) -> Compressed:
@@ -93,25 +106,28 @@ def _relevant(outline: Outline, context: str) -> set[int]:
     return {id(s) for s in found[:_MAX_RELEVANT]}
 
 
-def _result(content: str, body: bytes, removed: int, spec: LangSpec, outline: Outline,
-            relevant: set[int], meta: ContentMeta) -> Compressed:
+def _result(content: str, body: bytes, removed: int, ctx: _Context,
+            meta: ContentMeta) -> Compressed:
     key = ccr_key(content)
-    functions = [s for s in outline.symbols if s.kind == "function"]
+    functions = [s for s in ctx.outline.symbols if s.kind == "function"]
     total = content.count("\n") + 1
-    kept = {"signatures": len(functions), "full bodies matching the query": len(relevant)}
+    kept = {"signatures": len(functions), "full bodies matching the query": len(ctx.relevant)}
     example = functions[0].name if functions else "a symbol name"
-    header = (f"{spec.line_comment} {omission_notice(removed, total, 'lines', key, kept)}\n"
-              f"{spec.line_comment} Bodies and long comments are elided in place; query a "
+    comment = ctx.spec.line_comment
+    header = (f"{comment} {omission_notice(removed, total, 'lines', key, kept)}\n"
+              f"{comment} Bodies and long comments are elided in place; query a "
               f'symbol name (e.g. "{example}") for its full source.\n')
     text = _with_header(body.decode("utf-8", "surrogatepass"), header)
-    source = content.encode("utf-8", "surrogatepass")
-    items = tuple(_item(s, source) for s in outline.symbols) + tuple(
-        _block_item(node, source) for node in outline.types + [
-            literal.statement for literal in outline.literals])
+    rows = content.split("\n")
+    items = tuple(_item(s.name, s.start_row, s.outer.end_point.row, rows, ctx.lines)
+                  for s in ctx.outline.symbols) + tuple(
+        _item(rows[n.start_point.row].strip()[:80], n.start_point.row, n.end_point.row, rows,
+              ctx.lines)
+        for n in ctx.outline.types + [literal.statement for literal in ctx.outline.literals])
     entry = CCREntry(key=key, original=content, items=items, content_type=ContentType.CODE.value,
                      tool_name=meta.tool_name)
-    reason = (f"{spec.name}: {removed:,} of {total:,} lines elided, {len(functions):,} "
-              f"signatures kept, {len(relevant)} bodies kept for the query")
+    reason = (f"{ctx.spec.name}: {removed:,} of {total:,} lines elided, {len(functions):,} "
+              f"signatures kept, {len(ctx.relevant)} bodies kept for the query")
     return Compressed(text=text, reason=reason, lossy=True, omitted=removed,
                       ccr_entries=(entry,))
 
@@ -124,15 +140,8 @@ def _with_header(body: str, header: str) -> str:
     return header + body
 
 
-def _item(symbol: Symbol, source: bytes) -> str:
-    """`Client.send (lines 120-180)` then the symbol's full source with its doc comments."""
-    start = source.rfind(b"\n", 0, symbol.start_byte) + 1
-    text = source[start:symbol.outer.end_byte].decode("utf-8", "surrogatepass")
-    return f"{symbol.name} (lines {symbol.first_line}-{symbol.last_line})\n{text}"
-
-
-def _block_item(node: Node, source: bytes) -> str:
-    """A type definition or data table, headed by its first line and line range."""
-    text = source[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")
-    first = text.split("\n", 1)[0].strip()[:80]
-    return f"{first} (lines {node.start_point.row + 1}-{node.end_point.row + 1})\n{text}"
+def _item(name: str, first: int, last: int, rows: list[str], lines: LineMap) -> str:
+    """`Client.send (lines 120-180)` then the original lines (doc comments included): a
+    symbol, a type definition or a data table."""
+    body = "\n".join(rows[first:last + 1])
+    return f"{name} (lines {lines.line(first)}-{lines.line(last)})\n{body}"

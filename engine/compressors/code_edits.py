@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from engine.compressors.code_languages import LangSpec
-from engine.compressors.code_outline import CommentRun, Literal, Symbol
+from engine.compressors.code_outline import CommentRun, LineMap, Literal, Symbol
 
 _STRING_OPEN = re.compile(r'^([rRbBuUfF]{0,2})("""|\'\'\'|"|\')')
 _NEWLINES = re.compile(r"\s*\n\s*")
@@ -39,10 +39,12 @@ class EditMaker:
     drops the docs of functions; 2 also drops Python parameter annotations; 3 also drops the
     remaining comments (but the file's first) and the symbol name from body markers."""
 
-    def __init__(self, spec: LangSpec, source: bytes, level: int = 0) -> None:
+    def __init__(self, spec: LangSpec, source: bytes, level: int = 0,
+                 lines: LineMap | None = None) -> None:
         self.spec = spec
         self.source = source
         self.level = level
+        self.lines = lines or LineMap()
 
     def elide_body(self, symbol: Symbol) -> Edit | None:
         """Replace the body of a function with a marker, when that is clearly shorter."""
@@ -51,7 +53,7 @@ class EditMaker:
             return None
         # Level 3 leaves the name to the signature right above the marker.
         name = f"{symbol.simple_name}: " if self.level < 3 else ""
-        note = f"{name}lines {symbol.first_line}-{symbol.last_line}"
+        note = f"{name}lines {self._span(symbol.node, symbol.outer)}"
         if self.spec.style == "python":
             text = self._python_body(body, note)
         elif self.spec.style == "ruby":
@@ -65,8 +67,7 @@ class EditMaker:
     def elide_literal(self, literal: Literal) -> Edit | None:
         """`[ /* 309 items, lines 1320-1352 elided */ ]`; in Python `...` (still valid)."""
         node = literal.node
-        first, last = node.start_point.row + 1, node.end_point.row + 1
-        note = f"{node.named_child_count:,} items, lines {first}-{last} elided"
+        note = f"{node.named_child_count:,} items, lines {self._span(node, node)} elided"
         if self.spec.style == "python":
             line_end = self.source.find(b"\n", node.end_byte)
             rest = self.source[node.end_byte:line_end if line_end >= 0 else len(self.source)]
@@ -208,6 +209,9 @@ class EditMaker:
             return None
         removed = self.source.count(b"\n", start, end) - data.count(b"\n")
         return Edit(start, end, data, removed, symbol)
+
+    def _span(self, first: Node, last: Node) -> str:
+        return f"{self.lines.line(first.start_point.row)}-{self.lines.line(last.end_point.row)}"
 
     def _braced(self, body: Node) -> bool:
         return self.source[body.start_byte:body.start_byte + 1] == b"{" and (

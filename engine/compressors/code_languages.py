@@ -113,14 +113,19 @@ _PATH_IN_ARGS = re.compile(r"[\w./\\-]+(\.[A-Za-z]{1,8})\b")
 
 # Line-start hints for sniffing when nothing names the language (most hits wins).
 _SNIFF: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("python", re.compile(r"^\s*(?:def \w+\(.*\):|class \w+.*:$|from [\w.]+ import |import \w+$)")),
+    ("python", re.compile(r"^\s*(?:(?:async )?def \w+\((?:.*[:(,])?\s*$|class \w+.*:$|"
+                          r"from [\w.]+ import |import \w+$|self\.\w+ = )")),
     ("go", re.compile(r"^(?:package \w+$|func |type \w+ (?:struct|interface))")),
     ("rust", re.compile(r"^\s*(?:pub(?:\(\w+\))? )?(?:fn |impl\b|struct |enum |use \w+::|mod )")),
     ("java", re.compile(r"^\s*(?:(?:public|private|protected) )?(?:static )?(?:final )?"
-                        r"(?:class|interface|enum) \w+|^import [\w.]+;|^package [\w.]+;")),
-    ("typescript", re.compile(r"^\s*(?:export )?(?:interface|type) \w+|^\s*import type ")),
+                        r"(?:class|interface|enum) \w+|^import [\w.]+;|^package [\w.]+;|"
+                        r"^\s*(?:public|private|protected) (?:static )?(?:final )?[\w<>\[\], ]+ "
+                        r"\w+\(.*\{\s*$")),
+    ("typescript", re.compile(r"^\s*(?:export )?(?:interface|type|enum) \w+|^\s*import type |"
+                              r"^.*?\w\??: (?:string|number|boolean|unknown|void)\b")),
     ("javascript", re.compile(r"^\s*(?:export |const \w+ = |function\*? \w+|import .* from )")),
-    ("ruby", re.compile(r"^\s*(?:def \w+[?!=]?(?:\(|$)|module \w+$|require ['\"]|end$)")),
+    ("ruby", re.compile(r"^\s*(?:def (?:self\.)?\w+[?!=]?(?:\(.*\))?\s*$|module \w+$|"
+                        r"require ['\"]|end$|@\w+ = )")),
 )
 
 

@@ -21,6 +21,17 @@ _RECEIVER_TYPE = re.compile(r"(\w+)(?:\[[^\]]*\])?\s*\)\s*$")
 _GENERICS = re.compile(r"<.*>|[&*]|\bmut\b|\bdyn\b")
 
 
+@dataclass(frozen=True)
+class LineMap:
+    """Row (0-based, in the text that was parsed) to the line number a reader sees: row + 1,
+    or the number a numbered file view (`cat -n`) printed on that row."""
+
+    numbers: tuple[int, ...] = ()
+
+    def line(self, row: int) -> int:
+        return self.numbers[row] if row < len(self.numbers) and self.numbers[row] else row + 1
+
+
 @dataclass
 class CommentRun:
     """Consecutive whole-line comments; `attached_to` is the symbol right below, if any."""
@@ -60,12 +71,8 @@ class Symbol:
         return self.doc.start_byte if self.doc else self.outer.start_byte
 
     @property
-    def first_line(self) -> int:
-        return self.node.start_point.row + 1
-
-    @property
-    def last_line(self) -> int:
-        return self.outer.end_point.row + 1
+    def start_row(self) -> int:
+        return self.doc.nodes[0].start_point.row if self.doc else self.outer.start_point.row
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,15 @@ from tree_sitter import Node
 
 from engine.compressors.code_edits import Edit, EditMaker
 from engine.compressors.code_languages import LangSpec
-from engine.compressors.code_outline import CommentRun, Outline, Symbol
+from engine.compressors.code_outline import CommentRun, LineMap, Outline, Symbol
 
 Slot = tuple[str, int]
 
 
 class EditPlan:
     def __init__(self, spec: LangSpec, source: bytes, outline: Outline, relevant: set[int],
-                 root: Node) -> None:
+                 root: Node, lines: LineMap) -> None:
+        self.lines = lines
         self.spec = spec
         self.source = source
         self.outline = outline
@@ -28,8 +29,8 @@ class EditPlan:
         self.root = root
         self.slots: dict[Slot, Edit | None] = {}
         self.level = 0
-        self._fill(EditMaker(spec, source, 0), bodies=True, params=True, runs=True)
-        self._fill_static(EditMaker(spec, source, 0))
+        self._fill(EditMaker(spec, source, 0, lines), bodies=True, params=True, runs=True)
+        self._fill_static(EditMaker(spec, source, 0, lines))
 
     def edits(self) -> list[Edit]:
         return [e for e in self.slots.values() if e is not None]
@@ -40,7 +41,7 @@ class EditPlan:
             return False
         self.level += 1
         python = self.spec.style == "python"
-        maker = EditMaker(self.spec, self.source, self.level)
+        maker = EditMaker(self.spec, self.source, self.level, self.lines)
         if self.level == 1:
             self._fill(maker, bodies=python, params=False, runs=True)
         elif self.level == 2:

@@ -216,3 +216,22 @@ def test_one_megabyte_stays_fast(corpus: Path) -> None:
     out = compressor.compress(big, meta())
     assert time.perf_counter() - start < 2.0
     assert out.lossy
+
+
+def test_numbered_file_views_keep_their_numbers(corpus: Path) -> None:
+    rows = (corpus / "code-httpx" / "httpx" / "_models.py").read_text().split("\n")
+    view = "\n".join(f"{i + 1:6}\t{line}" for i, line in enumerate(rows))
+    m = ContentMeta(Detection(ContentType.TEXT),
+                    tool_arguments='{"command": "cat -n httpx/_models.py"}')
+    out = CodeCompressor().compress(view, m)
+    assert out.lossy and 1 - count_tokens(out.text) / count_tokens(view) >= 0.7
+    assert "   382\tclass Request:" in out.text
+    assert any(item.startswith("Request.read (lines ") and "468\t    def read(self)" in item
+               for item in out.ccr_entries[0].items)
+
+
+def test_numbered_view_of_a_fragment_is_sniffed_and_never_raises() -> None:
+    rows = PY_SAMPLE.split("\n")[14:]
+    view = "\n".join(f"{i + 15:6}\t{line}" for i, line in enumerate(rows * 4))
+    out = CodeCompressor().compress(view, ContentMeta(Detection(ContentType.TEXT)))
+    assert out.text
