@@ -51,7 +51,12 @@ class RelevanceSelector:
                required: set[int]) -> set[int]:
         chosen = set(required)
         used = sum(len(paragraphs[i]) for i in chosen)
-        for i in [*self.ranked(paragraphs, query), *range(len(paragraphs))]:
+        first = self.ranked(paragraphs, query)
+        # One round of relevance feedback: the best match's words find the paragraph that a
+        # multi-hop question reaches only through it (the "bridge").
+        second = self.ranked(paragraphs, f"{query} {paragraphs[first[0]]}") if first else []
+        interleaved = [i for pair in zip(first, second, strict=False) for i in pair]
+        for i in [*interleaved, *first, *range(len(paragraphs))]:
             if i not in chosen and used + len(paragraphs[i]) <= budget_chars:
                 chosen.add(i)
                 used += len(paragraphs[i])
