@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.compressors.base import Compressed, ContentMeta, ContentType, Detection
 from engine.compressors.code import CodeCompressor, CodeSettings
@@ -235,3 +237,16 @@ def test_numbered_view_of_a_fragment_is_sniffed_and_never_raises() -> None:
     view = "\n".join(f"{i + 15:6}\t{line}" for i, line in enumerate(rows * 4))
     out = CodeCompressor().compress(view, ContentMeta(Detection(ContentType.TEXT)))
     assert out.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([
+    "def f(a,", "    return a", "class A:", '    """doc', '"""', "}", "{", "fn x() {",
+    "func (c *C) X() {", "end", "def x", "  # comment", "// comment", "/* open", "*/", "",
+    "\tx := 1", "    1\tdef g():", "@decorator", "import os", "x = [", "]", "\x00"]),
+    min_size=50, max_size=300), st.sampled_from(["x.py", "x.go", "x.rs", "x.rb", "x.ts",
+                                                 "X.java", "x.tsx", "x.js"]))
+def test_arbitrary_fragments_never_raise(lines: list[str], path: str) -> None:
+    text = "\n".join(lines) * 3
+    out = CodeCompressor().compress(text, meta(path=path))
+    assert isinstance(out.text, str) and out.text

@@ -4,6 +4,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.compressors.base import ContentMeta, ContentType, Detection
 from engine.compressors.diff import DiffCompressor
@@ -130,3 +132,15 @@ def test_one_megabyte_stays_fast(corpus: Path) -> None:
     out = compress(big)
     assert time.perf_counter() - start < 1.0
     assert len(out) < len(big)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([
+    "diff --git a/x.py b/x.py", "--- a/x.py", "+++ b/x.py", "@@ -1,3 +1,3 @@", "@@ -1 +1 @@",
+    "@@ broken", " context", "-removed", "+added", "\\ No newline at end of file", "",
+    "--- a/yarn.lock", "+++ b/yarn.lock", "index 1..2 100644", "Binary files differ"]),
+    min_size=20, max_size=400))
+def test_arbitrary_diffs_never_raise_and_keep_changes(lines: list[str]) -> None:
+    text = "\n".join(lines) * 3
+    out = compress(text)
+    assert lost_changes(text, out) == []
