@@ -39,32 +39,50 @@ def hunk_headers(diff: str) -> list[str]:
 
 
 def lost_changes(original: str, output: str) -> list[str]:
-    """Every changed line of `original` that `output` neither shows (in order, per file) nor
-    counts in a keyed lock/generated-file summary."""
+    """Every changed line of `original` that `output` neither shows (in order, in the same
+    file section) nor counts in a keyed lock/generated-file summary. Sections are compared by
+    position, so a path that occurs twice (`git log -p`) is checked per occurrence."""
     lost: list[str] = []
-    sections = _sections(output)
-    for path, lines in changed_lines(original).items():
-        shown = sections.get(path, "")
-        summary = next((_SUMMARY.match(x) for x in shown.split("\n") if _SUMMARY.match(x)), None)
-        if summary is not None:
-            added = int(summary.group(1).replace(",", ""))
-            removed = int(summary.group(2).replace(",", ""))
-            if (added, removed) != _counts(lines):
-                lost.append(f"{path}: summary counts {added}/{removed} != {_counts(lines)}")
+    for before, after in zip(_sections(original), _sections(output), strict=False):
+        wanted = _changes(before)
+        shown = after.split("\n")
+        summary = next((m for m in map(_SUMMARY.match, shown) if m), None)
+        missing = _missing_in_order(wanted, shown)
+        if summary is None:
+            lost += [f"{_path(before)}: {line[:80]}" for line in missing]
             continue
-        lost += [f"{path}: {line[:80]}" for line in _missing_in_order(lines, shown.split("\n"))]
+        counted = (int(summary.group(1).replace(",", "")),
+                   int(summary.group(2).replace(",", "")))
+        hidden, total = _counts(missing), _counts(wanted)
+        if not (hidden[0] <= counted[0] <= total[0] and hidden[1] <= counted[1] <= total[1]):
+            lost.append(f"{_path(before)}: summary counts {counted}, hidden {hidden}")
     return lost
 
 
-def _sections(diff: str) -> dict[str, str]:
-    out: dict[str, list[str]] = {}
-    path = ""
+def _sections(diff: str) -> list[str]:
+    """The text before the first `diff --git`, then one string per file section."""
+    out: list[list[str]] = [[]]
     for line in diff.split("\n"):
-        found = _GIT.match(line)
-        if found:
-            path = found.group(2)
-        out.setdefault(path, []).append(line)
-    return {p: "\n".join(lines) for p, lines in out.items()}
+        if _GIT.match(line):
+            out.append([])
+        out[-1].append(line)
+    return ["\n".join(lines) for lines in out]
+
+
+def _changes(section: str) -> list[str]:
+    in_hunk = False
+    changes = []
+    for line in section.split("\n"):
+        if _HUNK.match(line):
+            in_hunk = True
+        elif in_hunk and line[:1] in ("+", "-"):
+            changes.append(line)
+    return changes
+
+
+def _path(section: str) -> str:
+    found = _GIT.match(section.split("\n", 1)[0])
+    return found.group(2) if found else "(preamble)"
 
 
 def _counts(lines: list[str]) -> tuple[int, int]:
