@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from engine.ccr.keys import ccr_key
 from engine.compressors.base import CCREntry, Compressed, ContentMeta, ContentType
 from engine.compressors.code_edits import apply
-from engine.compressors.code_languages import SPECS, LangSpec, parser_for, resolve
+from engine.compressors.code_languages import SPECS, LangSpec, parser_for, resolve, resolve_how
 from engine.compressors.code_numbers import apply_numbered, strip_numbers
 from engine.compressors.code_outline import LineMap, Outline, OutlineBuilder
 from engine.compressors.code_plan import EditPlan
@@ -59,12 +59,14 @@ class CodeCompressor:
     def compress(self, content: str, meta: ContentMeta) -> Compressed:
         numbered = strip_numbers(content)
         plain = numbered.plain if numbered else content
-        language = resolve(plain, meta)
+        language, how = resolve_how(plain, meta)
         if language is None or "\x00" in content:
             return _unchanged(content, "unknown language or binary data")
         lines = numbered.lines if numbered else LineMap()
         source = plain.encode("utf-8", "surrogatepass")
         tree = parser_for(language).parse(source)
+        if tree.root_node.has_error and how == "sniffed":
+            return _unchanged(content, f"looks like {language} but does not parse as it")
         spec = SPECS[language]
         outline = OutlineBuilder(spec, source).build(tree.root_node)
         relevant = _relevant(outline, query_context(meta.query, meta.tool_arguments))

@@ -168,9 +168,19 @@ def sniff(content: str) -> str | None:
 
 
 def resolve(content: str, meta: ContentMeta) -> str | None:
-    """Language named by the tool arguments' file extension, else by detection, else sniffed."""
-    return (language_from_arguments(meta.tool_arguments)
-            or normalize(meta.detection.language) or sniff(content))
+    return resolve_how(content, meta)[0]
+
+
+def resolve_how(content: str, meta: ContentMeta) -> tuple[str | None, str]:
+    """Language named by the tool arguments' file extension (the most specific signal), else
+    by detection, else sniffed; with which of "arguments", "detection", "sniffed" said so."""
+    named = language_from_arguments(meta.tool_arguments)
+    if named:
+        return named, "arguments"
+    detected = normalize(meta.detection.language)
+    if detected:
+        return detected, "detection"
+    return sniff(content), "sniffed"
 
 
 @functools.cache

@@ -250,3 +250,11 @@ def test_arbitrary_fragments_never_raise(lines: list[str], path: str) -> None:
     text = "\n".join(lines) * 3
     out = CodeCompressor().compress(text, meta(path=path))
     assert isinstance(out.text, str) and out.text
+
+
+def test_prose_that_merely_looks_like_code_is_left_alone() -> None:
+    doc = ("# Guide\n\nInstall it, then:\n\n```python\nimport os\nimport sys\n\n"
+           "def main(argv):\n    for a in argv:\n        print(a)\n        print(a * 2)\n"
+           "    return 0\n```\n\nThat's all, folks: it's simple.\n") * 20
+    out = CodeCompressor().compress(doc, ContentMeta(Detection(ContentType.TEXT)))
+    assert out.text == doc and not out.lossy
