@@ -34,6 +34,7 @@ class CodeSettings:
     min_chars: int = 2_000
     target_ratio: float = 0.24  # bytes kept; cut harder (see EditMaker.level) above it
     verify_max_bytes: int = 256_000
+    one_pass_bytes: int = 512_000  # above: cut at the hardest level in one pass (time budget)
 
 
 class CodeCompressor:
@@ -70,7 +71,8 @@ class CodeCompressor:
         spec = SPECS[language]
         outline = OutlineBuilder(spec, source).build(tree.root_node)
         relevant = _relevant(outline, query_context(meta.query, meta.tool_arguments))
-        plan = EditPlan(spec, source, outline, relevant, tree.root_node, lines)
+        start = 3 if len(source) > self.settings.one_pass_bytes else 0
+        plan = EditPlan(spec, source, outline, relevant, tree.root_node, lines, start)
         if not plan.edits():
             return _unchanged(content, f"{language}: nothing to elide")
         body, removed = apply(source, plan.edits())

@@ -20,7 +20,8 @@ Slot = tuple[str, int]
 
 class EditPlan:
     def __init__(self, spec: LangSpec, source: bytes, outline: Outline, relevant: set[int],
-                 root: Node, lines: LineMap) -> None:
+                 root: Node, lines: LineMap, level: int = 0) -> None:
+        """`level` > 0 starts harder right away (huge inputs: one pass instead of four)."""
         self.lines = lines
         self.spec = spec
         self.source = source
@@ -28,9 +29,10 @@ class EditPlan:
         self.relevant = relevant
         self.root = root
         self.slots: dict[Slot, Edit | None] = {}
-        self.level = 0
-        self._fill(EditMaker(spec, source, 0, lines), bodies=True, params=True, runs=True)
-        self._fill_static(EditMaker(spec, source, 0, lines))
+        self.level = level
+        maker = EditMaker(spec, source, level, lines)
+        self._fill(maker, bodies=True, params=True, runs=True)
+        self._fill_static(maker)
 
     def edits(self) -> list[Edit]:
         return [e for e in self.slots.values() if e is not None]
