@@ -28,7 +28,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="mode for tools without a stored mode (default optimize)")
 
 
+# Compression runs on worker threads; with CPython's default 5 ms GIL switch interval a busy
+# compressor delays the event loop by up to 5 ms at every handoff. 1 ms keeps pass-through
+# requests responsive while 30k-token outputs are compressed (see tests/benchmarks/bench_proxy.py).
+GIL_SWITCH_INTERVAL_S = 0.0005
+
+
 def run(args: argparse.Namespace) -> int:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     settings = load_settings(args.environ, args.data_dir, host=args.host, port=args.port,
                              openai_upstream=args.openai_upstream,
                              anthropic_upstream=args.anthropic_upstream,

@@ -47,6 +47,7 @@ def create_app(settings: Settings, store: ExchangeSink, pipeline: Pipeline | Non
             yield
         finally:
             await ctx.upstream.aclose()
+            ctx.finisher.close()
 
     app = FastAPI(title="Headroom proxy", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import anyio
+
 from engine.ccr.store import CCRStore
 from engine.config import Mode, Settings
 from engine.conversation import Exchange, RetrievalEvent
 from engine.pipeline import Pipeline
 from engine.pipeline.token_memo import TokenMemo
+from engine.proxy.finisher import Finisher
 from engine.proxy.rounds import RoundStore
 from engine.proxy.upstream import Upstream
 
@@ -33,6 +36,13 @@ class ProxyContext:
     ccr: CCRStore | None = None
     rounds: RoundStore | None = None
     tokens: TokenMemo = field(default_factory=TokenMemo)
+    finisher: Finisher = field(init=False)
+
+    heavy_lane: anyio.CapacityLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.finisher = Finisher(self.store.record)
+        self.heavy_lane = anyio.CapacityLimiter(1)
 
     @property
     def retrieval_enabled(self) -> bool:

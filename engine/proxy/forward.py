@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import anyio
-import httpx
+import httpx2 as httpx
 from starlette.types import Send
 
 from engine.conversation import Exchange
@@ -72,8 +72,7 @@ class Forward:
             raise
         finally:
             self.exchange.total_ms = ms(time.perf_counter() - self.started)
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(self._finish)
+            self.ctx.finisher.submit(self._finish)
 
     async def open(self, body: bytes) -> httpx.Response:
         return await self.ctx.upstream.open("POST", self.url, self.headers, body)
@@ -140,15 +139,15 @@ class Forward:
         prefix = "event: error\n" if self.api is Api.ANTHROPIC else ""
         return f"{prefix}data: {data}\n\n".encode()
 
-    def _finish(self) -> None:
-        """Off the loop, after the client has its answer: usage from the response, then record."""
+    def _finish(self) -> Exchange:
+        """Off the loop, after the client has its answer: usage from the response."""
         body = b"".join(self.response_chunks)
         self.exchange.response = body or None
         if body and (self.exchange.status_code or 0) < 400 and not self.usage_final:
             turn = self._stream_turn(body) if self.streamed else read_turn(self.adapter, body)
             if turn is not None:
                 self.exchange.usage = turn.usage
-        self.ctx.store.record(self.exchange)
+        return self.exchange
 
     def _stream_turn(self, body: bytes) -> AssistantTurn:
         parser = SSEParser()

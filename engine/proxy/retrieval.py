@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import anyio
-import httpx
+import httpx2 as httpx
 from starlette.types import Send
 
 from engine.ccr.retrieve_tool import answer

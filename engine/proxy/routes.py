@@ -15,19 +15,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Send
 
+from engine.config import Mode
 from engine.conversation import Exchange, Provider
 from engine.policy import parse_mode_header
-from engine.providers import adapter_for
+from engine.providers import Adapter, adapter_for
 from engine.proxy.context import ProxyContext
 from engine.proxy.errors import Api, UpstreamUnavailable, error_body, error_response
 from engine.proxy.forward import JSON_HEADERS, Forward
 from engine.proxy.headers import client_response_headers, headroom_headers, upstream_request_headers
-from engine.proxy.prepare import prepare
+from engine.proxy.prepare import Prepared, prepare
 from engine.proxy.responses import WatchedResponse, send_body, send_start, send_whole
 from engine.proxy.safety import BodyTooLarge, read_body
 from engine.proxy.upstream import api_for
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+HEAVY_BODY_BYTES = 64 * 1024
 
 
 def _query(request: Request) -> str:
@@ -50,7 +52,7 @@ def llm_endpoint(ctx: ProxyContext, provider: Provider) -> Endpoint:
             return error_response(api, 400, str(err))
         exchange = Exchange(provider=provider.value, endpoint=request.url.path,
                             session=steer.get("session"))
-        prepared = await anyio.to_thread.run_sync(prepare, ctx, adapter, body, exchange, override)
+        prepared = await _prepare(ctx, adapter, body, exchange, override)
         forward = Forward(ctx, adapter, api, exchange, prepared,
                           ctx.upstream.url(api, request.url.path, _query(request)),
                           upstream_request_headers(request.headers.raw, decoded_body=True),
@@ -58,6 +60,19 @@ def llm_endpoint(ctx: ProxyContext, provider: Provider) -> Endpoint:
         return WatchedResponse(forward.run)
 
     return endpoint
+
+
+async def _prepare(ctx: ProxyContext, adapter: Adapter, body: bytes, exchange: Exchange,
+                   override: Mode | None) -> Prepared:
+    """Off the loop, except for bodies too small to hold a compressible block (every token is
+    at least one byte): parsing those costs less than waking a worker thread. Large bodies share
+    one compute lane: under the GIL more threads add no throughput, only more contention with
+    the event loop (and so latency for everyone else)."""
+    if len(body) < ctx.settings.min_tokens_to_compress:
+        return prepare(ctx, adapter, body, exchange, override)
+    limiter = ctx.heavy_lane if len(body) >= HEAVY_BODY_BYTES else None
+    return await anyio.to_thread.run_sync(prepare, ctx, adapter, body, exchange, override,
+                                          limiter=limiter)
 
 
 def passthrough_endpoint(ctx: ProxyContext) -> Endpoint:

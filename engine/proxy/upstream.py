@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2 as httpx
 
 from engine.config import Settings
 from engine.proxy.errors import Api, UpstreamUnavailable
