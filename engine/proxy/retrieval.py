@@ -61,9 +61,8 @@ class RetrievalLoop:
 
     async def run(self, send: Send, response: httpx.Response) -> None:
         try:
-            stream_filter = filter_for(self.provider)
-            if stream_filter is not None and self.fwd.is_stream(response):
-                await self._streamed(send, response, stream_filter)
+            if self.fwd.is_stream(response):
+                await self._streamed(send, response, filter_for(self.provider))
             else:
                 await self._buffered(send, response)
         finally:

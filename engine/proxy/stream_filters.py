@@ -187,9 +187,80 @@ class AnthropicFilter:
         return out
 
 
-def filter_for(provider: Provider) -> StreamFilter | None:
+_TERMINAL = ("response.completed", "response.incomplete", "response.failed")
+_OPENING = ("response.created", "response.in_progress", "response.queued")
+
+
+class ResponsesFilter:
+    """OpenAI Responses events: output items renumbered across rounds, sequence numbers kept
+    increasing, and the final `response.completed` carrying every item the client saw."""
+
+    def __init__(self) -> None:
+        self._index: dict[int, int | None] = {}
+        self._next_index = 0
+        self._sequence = 0
+        self._rounds = 0
+        self._items: dict[int, Any] = {}
+        self._held: list[tuple[SSEEvent, dict[str, Any]]] = []
+
+    def next_round(self) -> None:
+        self._index, self._held = {}, []
+        self._rounds += 1
+
+    def feed(self, event: SSEEvent) -> list[SSEEvent]:
+        payload = _load(event.data)
+        kind = (payload or {}).get("type")
+        if payload is None or not isinstance(kind, str):
+            return [event]
+        if kind in _TERMINAL:
+            self._held.append((event, payload))
+            return []
+        if kind in _OPENING and self._rounds:
+            return []
+        if kind == "response.output_item.added":
+            self._open_item(payload)
+        return self._renumber(event, payload)
+
+    def _open_item(self, payload: dict[str, Any]) -> None:
+        item = payload.get("item") or {}
+        index = payload.get("output_index", 0)
+        if item.get("type") == "function_call" and item.get("name") == RETRIEVE_TOOL:
+            self._index[index] = None
+            return
+        self._index[index] = self._next_index
+        self._next_index += 1
+
+    def _renumber(self, event: SSEEvent, payload: dict[str, Any]) -> list[SSEEvent]:
+        if "output_index" in payload:
+            target = self._index.get(payload["output_index"], payload["output_index"])
+            if target is None:
+                return []
+            payload = {**payload, "output_index": target}
+            if payload.get("type") == "response.output_item.done":
+                self._items[target] = payload.get("item")
+        return [self._numbered(event, payload)]
+
+    def _numbered(self, event: SSEEvent, payload: dict[str, Any]) -> SSEEvent:
+        if "sequence_number" in payload:
+            payload = {**payload, "sequence_number": self._sequence}
+            self._sequence += 1
+        return _dump(event, payload)
+
+    def release(self, calls_removed: bool) -> list[SSEEvent]:
+        held, self._held = self._held, []
+        out = []
+        for event, payload in held:
+            response = payload.get("response")
+            if isinstance(response, dict) and (calls_removed or self._rounds):
+                output = [self._items[i] for i in sorted(self._items)]
+                payload = {**payload, "response": {**response, "output": output}}
+            out.append(self._numbered(event, payload))
+        return out
+
+
+def filter_for(provider: Provider) -> StreamFilter:
     if provider is Provider.OPENAI_CHAT:
         return ChatFilter()
     if provider is Provider.ANTHROPIC_MESSAGES:
         return AnthropicFilter()
-    return None
+    return ResponsesFilter()

@@ -66,18 +66,20 @@ def fake() -> Iterator[FakeProvider]:
         yield provider
 
 
-def serve(settings: Settings) -> Iterator[RunningProxy]:
+def serve(settings: Settings, pipeline: Any = None) -> Iterator[RunningProxy]:
+    """The real proxy; `pipeline` replaces the built one (a failing one, for fail-open tests)."""
     store = Store.open(settings.db_path, settings.body_storage)
     ccr = CCRStore(settings.ccr_path, settings.ccr_ttl_seconds, settings.ccr_max_bytes)
-    pipeline = build_pipeline(settings, ccr)
-    server = ProxyServer(create_app(settings, store, pipeline, ccr=ccr), "127.0.0.1", 0)
+    built = build_pipeline(settings, ccr)
+    app = create_app(settings, store, pipeline or built, ccr=ccr)
+    server = ProxyServer(app, "127.0.0.1", 0)
     server.start()
     assert server.wait_started(), server.error
     try:
         yield RunningProxy(server.url, settings, store, ccr)
     finally:
         server.stop()
-        pipeline.close()
+        built.close()
         ccr.close()
         store.close()
 

@@ -50,6 +50,7 @@ class FakeProvider:
         self.turns: deque[Turn] = deque()
         self.chunk_delay = chunk_delay
         self.url = ""
+        self.streams_cancelled = 0
         self._ids = itertools.count(1)
         self.app = Starlette(routes=[
             Route("/v1/chat/completions", self.chat, methods=["POST"]),
@@ -83,10 +84,14 @@ class FakeProvider:
         return f"{prefix}{next(self._ids):04d}"
 
     async def _sse(self, events: Iterator[bytes]) -> AsyncIterator[bytes]:
-        for event in events:
-            if self.chunk_delay:
-                await asyncio.sleep(self.chunk_delay)
-            yield event
+        try:
+            for event in events:
+                yield event
+                if self.chunk_delay:
+                    await asyncio.sleep(self.chunk_delay)
+        except (asyncio.CancelledError, GeneratorExit, OSError):
+            self.streams_cancelled += 1
+            raise
 
     def _error(self, turn: Turn) -> Response:
         return Response(turn.error_body or b'{"error": {"message": "scripted"}}',
@@ -239,15 +244,29 @@ def _anthropic_events(message: dict[str, Any]) -> Iterator[bytes]:
 
 
 def _responses_events(response: dict[str, Any], text: str) -> Iterator[bytes]:
-    created = {**response, "status": "in_progress", "output": []}
-    yield _sse_line({"type": "response.created", "sequence_number": 0, "response": created},
-                    "response.created")
-    for n, word in enumerate(re.findall(r"\S+\s*", text)):
-        yield _sse_line({"type": "response.output_text.delta", "sequence_number": n + 1,
-                         "item_id": "msg_1", "output_index": 0, "content_index": 0,
-                         "delta": word}, "response.output_text.delta")
-    yield _sse_line({"type": "response.completed", "sequence_number": 99, "response": response},
-                    "response.completed")
+    sequence = itertools.count()
+
+    def event(kind: str, **fields: Any) -> bytes:
+        return _sse_line({"type": kind, "sequence_number": next(sequence), **fields}, kind)
+
+    yield event("response.created", response={**response, "status": "in_progress", "output": []})
+    for index, item in enumerate(response["output"]):
+        if item["type"] == "message":
+            yield event("response.output_item.added", output_index=index,
+                        item={**item, "status": "in_progress", "content": []})
+            yield event("response.content_part.added", item_id=item["id"], output_index=index,
+                        content_index=0, part={"type": "output_text", "text": "",
+                                               "annotations": []})
+            for word in re.findall(r"\S+\s*", text):
+                yield event("response.output_text.delta", item_id=item["id"],
+                            output_index=index, content_index=0, delta=word)
+        else:
+            yield event("response.output_item.added", output_index=index,
+                        item={**item, "status": "in_progress", "arguments": ""})
+            yield event("response.function_call_arguments.delta", item_id=item["id"],
+                        output_index=index, delta=item["arguments"])
+        yield event("response.output_item.done", output_index=index, item=item)
+    yield event("response.completed", response=response)
 
 
 class ServedFake:
