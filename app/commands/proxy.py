@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from engine.ccr.store import CCRStore
@@ -34,8 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 GIL_SWITCH_INTERVAL_S = 0.0005
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run(args: argparse.Namespace) -> int:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends as cleanly as ^C
     settings = load_settings(args.environ, args.data_dir, host=args.host, port=args.port,
                              openai_upstream=args.openai_upstream,
                              anthropic_upstream=args.anthropic_upstream,

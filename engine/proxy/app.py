@@ -7,6 +7,7 @@ the app.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +22,7 @@ from engine.proxy.rounds import RoundStore
 from engine.proxy.routes import healthz, llm_endpoint, passthrough_endpoint
 from engine.proxy.safety import SafetyMiddleware
 from engine.proxy.upstream import Upstream
+from engine.tokens import counter_for
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 LLM_ROUTES = {
@@ -28,6 +30,12 @@ LLM_ROUTES = {
     "/v1/messages": Provider.ANTHROPIC_MESSAGES,
     "/v1/responses": Provider.OPENAI_RESPONSES,
 }
+
+
+def warm_up() -> None:
+    """Load both tokenizers (about a second each) before the first request needs them."""
+    for model in ("gpt-4o", "gpt-4"):
+        counter_for(model).count("warm up")
 
 
 def create_app(settings: Settings, store: ExchangeSink, pipeline: Pipeline | None,
@@ -43,6 +51,7 @@ def create_app(settings: Settings, store: ExchangeSink, pipeline: Pipeline | Non
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=warm_up, name="headroom-warm-up", daemon=True).start()
         try:
             yield
         finally:

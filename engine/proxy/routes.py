@@ -7,10 +7,12 @@ upstream, streamed both ways.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 
 import anyio
+import httpx2 as httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Send
@@ -28,6 +30,7 @@ from engine.proxy.responses import WatchedResponse, send_body, send_start, send_
 from engine.proxy.safety import BodyTooLarge, read_body
 from engine.proxy.upstream import api_for
 
+log = logging.getLogger(__name__)
 Endpoint = Callable[[Request], Awaitable[Response]]
 HEAVY_BODY_BYTES = 64 * 1024
 
@@ -105,8 +108,11 @@ async def _relay(ctx: ProxyContext, api: Api, send: Send, method: str, url: str,
         upstream_headers = response.headers.multi_items()
         await send_start(send, response.status_code,
                          client_response_headers(upstream_headers, decoded_body=False))
-        async for chunk in response.aiter_raw():
-            await send_body(send, chunk)
+        try:
+            async for chunk in response.aiter_raw():
+                await send_body(send, chunk)
+        except httpx.TransportError:
+            log.warning("upstream %s broke off mid-response; response truncated", url)
         await send_body(send, b"", more=False)
     finally:
         with anyio.CancelScope(shield=True):

@@ -14,6 +14,7 @@ import httpx2 as httpx
 
 from engine.config import Settings
 from engine.proxy.errors import Api, UpstreamUnavailable
+from engine.proxy.transport import UpstreamTransport
 
 _ANTHROPIC_PATHS = ("/v1/messages", "/v1/complete")
 
@@ -57,10 +58,10 @@ class Upstream:
     @property
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
+            limits = httpx.Limits(max_connections=512, max_keepalive_connections=128)
             self._client = httpx.AsyncClient(
-                timeout=self._timeout, transport=self._transport, follow_redirects=False,
-                limits=httpx.Limits(max_connections=512, max_keepalive_connections=128),
-                trust_env=False)
+                timeout=self._timeout, transport=self._transport or UpstreamTransport(limits),
+                follow_redirects=False, limits=limits, trust_env=False)
         return self._client
 
     async def open(self, method: str, url: str, headers: list[tuple[str, str]],
