@@ -189,7 +189,7 @@ def tool_output_request(seed: int) -> bytes:
     items = [{"id": i, "service": rng.choice(["api", "db", "cache", "auth"]),
               "latency_ms": rng.randint(1, 900), "status": rng.choice(["ok", "ok", "ok", "slow"]),
               "trace": f"{rng.getrandbits(64):016x}", "path": f"/v1/items/{rng.randint(1, 10**6)}"}
-             for i in range(1300)]
+             for i in range(580)]
     return json.dumps({"model": "gpt-4o", "messages": [
         {"role": "user", "content": "which requests were slow?"},
         {"role": "assistant", "content": None, "tool_calls": [

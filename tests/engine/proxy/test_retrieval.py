@@ -16,6 +16,7 @@ import pytest
 from tests.engine.proxy.conftest import API_KEY, RunningProxy, proxy_settings, serve
 from tests.engine.proxy.fake_upstream import AUTO_KEY, FakeProvider, Turn
 from tests.engine.proxy.retrieval_helpers import (
+    ANTHROPIC_MODEL,
     OPENAI_MODEL,
     Seen,
     anthropic_history,
@@ -58,18 +59,29 @@ def test_round_trip_is_invisible_to_the_client(
     assert exchange.usage.input_tokens == billed  # usage summed over both rounds
 
 
+RAW_CASES = [
+    pytest.param("/v1/chat/completions", OPENAI_MODEL, openai_history, id="openai"),
+    pytest.param("/v1/messages", ANTHROPIC_MODEL, anthropic_history, id="anthropic"),
+]
+
+
 @pytest.mark.parametrize("stream", [False, True], ids=["buffered", "streamed"])
-def test_raw_client_bytes_never_mention_the_tool(proxy: RunningProxy, fake: FakeProvider,
-                                                 stream: bool) -> None:
+@pytest.mark.parametrize(("path", "model", "history"), RAW_CASES)
+def test_raw_client_bytes_never_mention_the_tool(
+        proxy: RunningProxy, fake: FakeProvider, path: str, model: str,
+        history: Callable[[], list[dict[str, Any]]], stream: bool) -> None:
     fake.script(Turn(text="Let me look.", calls=[RETRIEVE]), Turn(text=ANSWER))
-    body = {"model": OPENAI_MODEL, "messages": openai_history(), "stream": stream}
-    response = httpx.post(proxy.url + "/v1/chat/completions", json=body,
-                          headers={"authorization": f"Bearer {API_KEY}"})
+    body = {"model": model, "max_tokens": 100, "messages": history(), "stream": stream}
+    response = httpx.post(proxy.url + path, json=body,
+                          headers={"authorization": f"Bearer {API_KEY}",
+                                   "x-headroom-session": "s-42"})
     assert response.status_code == 200
     assert b"headroom_retrieve" not in response.content
-    assert ANSWER.split()[0].encode() in response.content
+    assert b"user123" in response.content
     if stream:
         assert b": headroom is retrieving" in response.content
+    (exchange,) = proxy.exchanges()
+    assert exchange.session == "s-42" and exchange.retrieval_rounds == 1
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["buffered", "streamed"])
