@@ -8,6 +8,7 @@ streaming mode; callers decide whether to forward chunks or read the whole body.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import urlsplit
 
 import httpx2 as httpx
@@ -61,7 +62,7 @@ class Upstream:
             limits = httpx.Limits(max_connections=512, max_keepalive_connections=128)
             self._client = httpx.AsyncClient(
                 timeout=self._timeout, transport=self._transport or UpstreamTransport(limits),
-                follow_redirects=False, limits=limits, trust_env=False)
+                follow_redirects=False, limits=limits, trust_env=False, cookies=_no_cookies())
         return self._client
 
     async def open(self, method: str, url: str, headers: list[tuple[str, str]],
@@ -80,6 +81,12 @@ class Upstream:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def _no_cookies() -> CookieJar:
+    """The proxy serves many clients over one pool: a cookie one upstream response sets must not
+    ride along with another client's requests (clients' own Cookie headers still pass)."""
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _origin(url: str) -> str:

@@ -117,3 +117,16 @@ def test_api_key_is_never_recorded(proxy: RunningProxy, fake: FakeProvider) -> N
     for path in proxy.settings.data_dir.iterdir():
         if path.is_file():
             assert API_KEY.encode() not in path.read_bytes(), path
+
+
+def test_upstream_cookies_are_not_shared_between_clients(proxy: RunningProxy,
+                                                         fake: FakeProvider) -> None:
+    async def set_cookie(request: Request) -> Response:
+        response = Response(b"{}")
+        response.set_cookie("session", "client-a-secret")
+        return response
+
+    fake.app.router.routes.insert(0, Route("/v1/login", set_cookie, methods=["GET"]))
+    assert "client-a-secret" in httpx.get(proxy.url + "/v1/login").headers["set-cookie"]
+    httpx.get(proxy.url + "/v1/anything")
+    assert "cookie" not in fake.received[-1].headers
