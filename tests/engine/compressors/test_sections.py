@@ -53,8 +53,12 @@ def test_blank_lines_join_their_neighbour() -> None:
     assert all(p.text.strip() for p in parts)
 
 
-@pytest.mark.parametrize("content", ["", "\n", "{", "[" * 10_000, "x" * 5_000_000,
-                                     "\r\n".join(["[1, 2"] * 2000), "\x00\x01" * 5000])
+@pytest.mark.parametrize(
+    "content",
+    ["", "\n", "{", "[" * 10_000, "x" * 5_000_000,
+     "\r\n".join(["[1, 2"] * 2000), "\x00\x01" * 5000],
+    ids=["empty", "newline", "brace", "deep", "5mb-line", "broken-json", "binary"],
+)
 def test_bad_input_concatenates_back(content: str) -> None:
     assert "".join(s.text for s in sections(content)) == content
 
