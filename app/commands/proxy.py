@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 # Compression runs on worker threads; with CPython's default 5 ms GIL switch interval a busy
 # compressor delays the event loop by up to 5 ms at every handoff. 1 ms keeps pass-through
 # requests responsive while 30k-token outputs are compressed (see tests/benchmarks/bench_proxy.py).
-GIL_SWITCH_INTERVAL_S = 0.0005
+GIL_SWITCH_INTERVAL_S = 0.001
 
 
 def _interrupt(signum: int, frame: object) -> None:
