@@ -44,6 +44,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as err:
         print(f"headroom: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # unreadable input file, unwritable data dir: say so, no traceback
+        print(f"headroom: {err.strerror or err}: {err.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

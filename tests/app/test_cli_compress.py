@@ -62,3 +62,11 @@ def test_lossy_compress_then_retrieve(tmp_path: Path, data_dir: Path,
 def test_retrieve_miss_exits_1(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["retrieve", "b2:" + "0" * 24, "--data-dir", str(data_dir)]) == 1
     assert "expired or unknown" in capsys.readouterr().out
+
+
+def test_missing_file_is_a_clear_error_not_a_traceback(
+        tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.json"
+    assert main(["compress", str(missing), "--data-dir", str(data_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "No such file" in err and str(missing) in err and "Traceback" not in err
