@@ -34,6 +34,9 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _WORD = re.compile(r"[^\W_][\w.\-/:@#+]*", re.UNICODE)
 _PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+|[^\W\d_]+", re.UNICODE)
 _SEPARATORS = ".-/:@#+"
+# Path and address segments stay whole (`refs/tags/v0.4.5` yields `v0.4.5`, which the letter/digit
+# split alone would shred into one-character parts that are dropped).
+_SEGMENT_BREAK = re.compile(r"[/:@#+]")
 
 
 def words(text: str) -> list[str]:
@@ -53,10 +56,10 @@ def tokenize(text: str) -> list[str]:
             out.append(lowered)
         if lowered.isalpha() and (word == lowered or word[1:] == lowered[1:]):
             continue
-        for part in _PART.findall(word):
-            low = part.lower()
-            if len(low) > 1 and low != lowered and low not in STOPWORDS:
-                out.append(low)
+        parts = (p.strip(_SEPARATORS).lower()
+                 for p in [*_SEGMENT_BREAK.split(word), *_PART.findall(word)])
+        out.extend(low for low in dict.fromkeys(parts)
+                   if len(low) > 1 and low != lowered and low not in STOPWORDS)
     return out
 
 

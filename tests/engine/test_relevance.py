@@ -93,3 +93,9 @@ def test_empty_inputs() -> None:
     assert BM25Scorer().scores("", ["a"]) == [0.0]
     assert BM25Scorer().scores("x", []) == []
     assert match_items("the of", ["a"], ["a"]).indices == ()
+
+
+def test_versions_and_path_segments_are_searchable_whole() -> None:
+    tokens = tokenize("refs/tags/v0.4.5")
+    assert "v0.4.5" in tokens and tokens.count("refs") == 1
+    assert "example.com" in tokenize("user.name@example.com")
