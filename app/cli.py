@@ -16,9 +16,12 @@ from engine.config import SettingsError
 COMMANDS: list[ModuleType] = [tokens, compress, retrieve, proxy, desktop, demo]
 DEFAULT_COMMAND: str | None = "desktop"
 
+DESCRIPTION = ("Context optimization for LLM agents: a compressing local proxy and a desktop app "
+               "that shows what it did. With no command, opens the desktop app.")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="headroom", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="headroom", description=DESCRIPTION)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMANDS:
         command = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
