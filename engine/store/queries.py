@@ -7,6 +7,7 @@ connection, so it may run on any thread, e.g. a GUI worker pool."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from engine.store import bodies
 from engine.store.filters import ExchangeFilter, order_by, where
 from engine.store.reading import Reader, ReadSource, fetch, fetch_value
 from engine.store.stats import (
+    KEY_TOOL,
     CacheStats,
     LatencyStats,
     SeriesPoint,
@@ -25,6 +27,7 @@ from engine.store.stats import (
     WorkloadStats,
     cache_hit_rate,
     latency_overhead,
+    median_saved_pct,
     per_tool_stats,
     per_workload_stats,
     savings_series,
@@ -36,7 +39,7 @@ __all__ = [
     "CacheStats", "ExchangeDetail", "ExchangeFilter", "ExchangeSummary", "LatencyStats",
     "ReadSource", "Reader", "RetrievalInfo", "SeriesPoint", "ToolStats", "Totals",
     "WorkloadStats", "cache_hit_rate", "count_exchanges", "distinct_models", "distinct_tools",
-    "get_exchange", "latency_overhead", "list_exchanges", "per_tool_stats",
+    "get_exchange", "latency_overhead", "list_exchanges", "median_saved_pct", "per_tool_stats",
     "per_workload_stats", "retrieval_events", "savings_series", "totals", "totals_today",
 ]
 
@@ -72,12 +75,14 @@ class ExchangeSummary:
     proxy_overhead_ms: float | None
     total_ms: float | None
     retrieval_rounds: int
+    audit_potential_saved: int = 0  # what optimize would have removed from audited blocks
 
 
 @dataclass(frozen=True)
 class RetrievalInfo:
     """A retrieval event with the exchange that asked (`exchange_id`) and the exchange whose
-    compression produced the key (`source_exchange_id`, None if unknown)."""
+    compression produced the key (`source_exchange_id`, None if unknown). `tool_name` is the tool
+    whose output was stored under the key when known, else the event's own label."""
 
     created_at: float
     key: str
@@ -117,7 +122,23 @@ def list_exchanges(source: ReadSource, filters: ExchangeFilter | None = None,
     sql = (f"SELECT {columns} FROM exchanges AS e{clause}{order_by(order, descending)}"
            " LIMIT :limit OFFSET :offset")
     rows = fetch(source, sql, {**params, "limit": max(limit, 0), "offset": max(offset, 0)})
-    return [_summary(row) for row in rows]
+    summaries = [_summary(row) for row in rows]
+    potential = _audit_potential(source, [s.id for s in summaries])
+    return [dataclasses.replace(s, audit_potential_saved=potential[s.id]) if s.id in potential
+            else s for s in summaries]
+
+
+def _audit_potential(source: ReadSource, ids: list[str]) -> dict[str, int]:
+    """Tokens optimize would have removed from each exchange's audited blocks: one query per
+    page over the exchange_id index (never per row of a sort over the whole table)."""
+    if not ids:
+        return {}
+    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    rows = fetch(source, (
+        "SELECT d.exchange_id, SUM(d.tokens_before - d.tokens_after) FROM decisions AS d"
+        f" WHERE d.exchange_id IN ({marks}) AND d.mode = 'audit' AND d.action = 'compressed'"
+        " GROUP BY d.exchange_id"), {f"i{n}": value for n, value in enumerate(ids)})
+    return {str(exchange_id): int(saved) for exchange_id, saved in rows if saved}
 
 
 def count_exchanges(source: ReadSource, filters: ExchangeFilter | None = None) -> int:
@@ -137,8 +158,9 @@ def distinct_tools(source: ReadSource) -> list[str]:
 
 
 _RETRIEVAL_SQL = (
-    "SELECT r.created_at, r.key, r.query, r.hit, r.items_returned, r.exchange_id, r.tool_name,"
-    " (SELECT d.exchange_id FROM decisions AS d WHERE d.ccr_key = r.key ORDER BY d.id LIMIT 1)"
+    "SELECT r.created_at, r.key, r.query, r.hit, r.items_returned, r.exchange_id,"
+    f" {KEY_TOOL}, (SELECT d.exchange_id FROM decisions AS d WHERE d.ccr_key = r.key"
+    " ORDER BY d.id LIMIT 1)"
     " FROM retrievals AS r"
 )
 

@@ -16,6 +16,11 @@ from engine.store.reading import ReadSource, fetch
 from engine.store.workloads import Workload, classify
 
 MAX_BUCKETS = 10_000
+# Medians read each tool's newest calls (and the newest requests) through an index, so they cost
+# a few milliseconds at any store size; an exact median over everything needs a sort or an
+# OFFSET walk (~0.8 s at 100k rows). The GUI says the figure covers this window.
+MEDIAN_WINDOW = 1_000
+REQUEST_MEDIAN_WINDOW = 5_000
 LATENCY_BOUNDS_MS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 _SAVED = "CASE WHEN d.action = 'compressed' AND d.mode = '{mode}' " \
          "THEN d.tokens_before - d.tokens_after ELSE 0 END"
@@ -57,6 +62,10 @@ class ToolStats:
     compression_pct: float  # what compression achieves on this tool's output, any mode
     keys_issued: int
     keys_retrieved: int
+    last_seen: float | None = None  # newest call (epoch seconds), None if never called
+    median_saved_pct: float | None = None  # per call, as sent, over the newest MEDIAN_WINDOW
+    median_would_save_pct: float | None = None  # per call, what optimize achieves, same window
+    median_calls: int = 0  # calls the medians cover (at most MEDIAN_WINDOW)
 
     @property
     def avg_saved_per_block(self) -> float:
@@ -175,16 +184,69 @@ def _decision_sums(source: ReadSource, group: str, since: float | None) -> list[
     return list(fetch(source, (
         f"SELECT {group}, COUNT(*), SUM(d.tokens_before), SUM(d.tokens_after),"
         f" SUM({_SAVED.format(mode='optimize')}), SUM({_SAVED.format(mode='audit')}),"
-        f" COUNT(DISTINCT d.ccr_key) FROM decisions AS d{clause} GROUP BY {group}"), params))
+        f" COUNT(DISTINCT d.ccr_key), MAX(d.started_at) FROM decisions AS d{clause}"
+        f" GROUP BY {group}"), params))
+
+
+# A retrieval event's own tool_name may be the retrieve tool that asked (the proxy labels it so);
+# the tool whose output was stored under the key is the decision's.
+KEY_TOOL = ("COALESCE((SELECT d.tool_name FROM decisions AS d WHERE d.ccr_key = r.key"
+            " ORDER BY d.id LIMIT 1), r.tool_name)")
 
 
 def _retrieved_keys_per_tool(source: ReadSource, since: float | None) -> dict[str, int]:
     clause, params = _range(since, None, column="r.created_at")
     rows = fetch(source, (
-        "SELECT COALESCE(r.tool_name, (SELECT d.tool_name FROM decisions AS d"
-        " WHERE d.ccr_key = r.key LIMIT 1)) AS tool, COUNT(DISTINCT r.key)"
+        f"SELECT {KEY_TOOL} AS tool, COUNT(DISTINCT r.key)"
         f" FROM retrievals AS r{clause} GROUP BY tool"), params)
     return {str(tool): int(count) for tool, count in rows if tool is not None}
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def tool_medians(source: ReadSource, tool: str, since: float | None = None,
+                 window: int = MEDIAN_WINDOW) -> tuple[float | None, float | None, int]:
+    """(median % saved as sent, median % optimize achieves, calls covered) over the tool's
+    newest `window` calls: one covering-index range scan, no sort."""
+    clause, params = _range(since, None, column="d.started_at")
+    clause = (clause + " AND" if clause else " WHERE") + " d.tool_name = :tool"
+    rows = fetch(source, (
+        "SELECT d.mode, d.action, d.tokens_before, d.tokens_after FROM decisions AS d"
+        f"{clause} ORDER BY d.started_at DESC LIMIT :window"),
+        {**params, "tool": tool, "window": max(window, 1)})
+    sent: list[float] = []
+    would: list[float] = []
+    for mode, action, before, after in rows:
+        pct = (before - after) * 100.0 / before if before > 0 and action == "compressed" else 0.0
+        would.append(max(pct, 0.0))
+        sent.append(max(pct, 0.0) if mode == "optimize" else 0.0)
+    return _median(sent), _median(would), len(rows)
+
+
+def _last_seen_in_exchanges(source: ReadSource, tool: str) -> float | None:
+    """Newest exchange naming the tool: walks exchanges newest first and stops at the first."""
+    value = fetch(source, (
+        "SELECT e.started_at FROM exchanges AS e WHERE EXISTS (SELECT 1 FROM exchange_tools AS t"
+        " WHERE t.tool = :tool AND t.exchange_id = e.id) ORDER BY e.started_at DESC LIMIT 1"),
+        {"tool": tool})
+    return float(value[0][0]) if value else None
+
+
+def median_saved_pct(source: ReadSource, since: float | None = None,
+                     window: int = REQUEST_MEDIAN_WINDOW) -> tuple[float | None, int]:
+    """(median % saved per request, requests covered) over the newest `window` requests."""
+    clause, params = _range(since, None)
+    rows = fetch(source, f"SELECT e.saved_pct FROM exchanges AS e{clause}"
+                 " ORDER BY e.started_at DESC LIMIT :window", {**params, "window": max(window, 1)})
+    return _median([float(r[0]) for r in rows]), len(rows)
 
 
 def per_tool_stats(source: ReadSource, since: float | None = None) -> list[ToolStats]:
@@ -192,24 +254,26 @@ def per_tool_stats(source: ReadSource, since: float | None = None) -> list[ToolS
     modes = {str(t): str(m) for t, m in fetch(source, "SELECT tool_name, mode FROM tool_policies")}
     retrieved = _retrieved_keys_per_tool(source, since)
     stats: dict[str, ToolStats] = {}
-    for tool, blocks, before, after, saved, potential, keys in _decision_sums(
+    for tool, blocks, before, after, saved, potential, keys, last in _decision_sums(
             source, "d.tool_name", since):
         if tool is None:
             continue
         pct = (before - after) * 100.0 / before if before else 0.0
+        median_sent, median_would, covered = tool_medians(source, tool, since)
         stats[tool] = ToolStats(tool, modes.get(tool), int(blocks), int(before),
                                 int(saved), int(potential), pct, int(keys),
-                                retrieved.get(tool, 0))
+                                retrieved.get(tool, 0), last, median_sent, median_would, covered)
     seen = [str(r[0]) for r in fetch(source, "SELECT DISTINCT tool FROM exchange_tools")]
     for tool in {*seen, *modes} - stats.keys():
-        stats[tool] = ToolStats(tool, modes.get(tool), 0, 0, 0, 0, 0.0, 0, 0)
+        last_seen = _last_seen_in_exchanges(source, tool) if tool in seen else None
+        stats[tool] = ToolStats(tool, modes.get(tool), 0, 0, 0, 0, 0.0, 0, 0, last_seen)
     return sorted(stats.values(), key=lambda s: (-s.blocks, s.tool))
 
 
 def per_workload_stats(source: ReadSource, since: float | None = None) -> list[WorkloadStats]:
     """Decisions summed per derived workload, largest (tokens before) first."""
     sums: dict[Workload, list[int]] = {}
-    for tool, ctype, blocks, before, after, saved, potential, _ in _decision_sums(
+    for tool, ctype, blocks, before, after, saved, potential, _, _ in _decision_sums(
             source, "d.tool_name, d.content_type", since):
         acc = sums.setdefault(classify(tool, ctype), [0, 0, 0, 0, 0])
         for i, value in enumerate((blocks, before, after, saved, potential)):

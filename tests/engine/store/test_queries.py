@@ -8,7 +8,7 @@ import pytest
 
 from engine.config import Mode
 from engine.conversation import Exchange, Usage
-from engine.store import Store
+from engine.store import Store, stats
 from engine.store import queries as q
 from engine.store.stats import local_midnight
 from engine.store.workloads import Workload
@@ -192,6 +192,48 @@ def test_per_tool_stats(filled: tuple[Store, list[Exchange]]) -> None:
     assert tools["never_called"].mode == "off" and tools["never_called"].blocks == 0
     recent = {t.tool: t for t in q.per_tool_stats(store, since=T0 + 60 * 200)}
     assert recent["grep"].blocks == 50
+
+
+def test_tool_medians_and_last_seen(filled: tuple[Store, list[Exchange]]) -> None:
+    store, _ = filled
+    tools = {t.tool: t for t in q.per_tool_stats(store)}
+    grep, read, sql = tools["grep"], tools["read_file"], tools["query_db"]
+    assert (grep.median_saved_pct, grep.median_would_save_pct, grep.median_calls) == (80, 80, 150)
+    assert (read.median_saved_pct, read.median_would_save_pct) == (0, 80)  # audit: sent as is
+    assert (sql.median_saved_pct, sql.median_would_save_pct) == (0, 0)
+    assert grep.last_seen == T0 + 298 * 60 and read.last_seen == T0 + 299 * 60
+    assert tools["never_called"].last_seen is None
+    assert tools["never_called"].median_saved_pct is None
+    assert stats.tool_medians(store, "grep", window=10)[2] == 10
+    assert stats.tool_medians(store, "grep", since=T0 + 60 * 290)[2] == 5
+
+
+def test_request_median_covers_a_recent_window(filled: tuple[Store, list[Exchange]]) -> None:
+    store, _ = filled
+    assert q.median_saved_pct(store) == (pytest.approx(40.0), N)  # half 80 %, half 0 %
+    assert q.median_saved_pct(store, window=3) == (0.0, 3)  # newest: odd, even, odd
+    assert q.median_saved_pct(store, since=T0 + N * 60) == (None, 0)
+
+
+def test_audited_blocks_carry_what_optimize_would_save(
+        filled: tuple[Store, list[Exchange]]) -> None:
+    store, made = filled
+    newest = q.list_exchanges(store, limit=2)
+    assert [r.id for r in newest] == [made[N - 1].id, made[N - 2].id]
+    assert [r.audit_potential_saved for r in newest] == [400, 0]  # read_file audit: 500 -> 100
+    assert newest[0].tokens_after == newest[0].tokens_before  # what was sent stays honest
+    by_saved = q.list_exchanges(store, order="saved_pct", descending=False, limit=1)
+    assert by_saved[0].audit_potential_saved == 400
+
+
+def test_retrievals_name_the_tool_whose_output_was_stored(tmp_path: Path) -> None:
+    key = "b2:" + "a" * 24
+    with Store.open(tmp_path / "h.db") as store:
+        store.record(exchange(decisions=[decision("grep", key=key)]))
+        store.record_retrieval(retrieval(key, None, tool="headroom_retrieve"))
+        assert store.flush(10)
+        assert q.retrieval_events(store)[0].tool_name == "grep"
+        assert {t.tool: t.keys_retrieved for t in q.per_tool_stats(store)} == {"grep": 1}
 
 
 def test_per_workload_stats(filled: tuple[Store, list[Exchange]]) -> None:
