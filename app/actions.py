@@ -24,7 +24,7 @@ class Command(Protocol):
 
 
 class ModeStore(Protocol):
-    def set_tool_mode(self, tool: str, mode: Mode) -> None: ...
+    def set_tool_mode(self, tool: str, mode: Mode | None) -> None: ...
 
 
 def run(command: Command, report: Report) -> bool:
@@ -40,15 +40,16 @@ def run(command: Command, report: Report) -> bool:
 
 @dataclass
 class SetToolMode:
-    """Takes effect on the next request: the proxy's policy reads the store's in-memory modes."""
+    """Takes effect on the next request: the proxy's policy reads the store's in-memory modes.
+    `mode` None forgets the tool's choice, so the default mode for new tools applies again."""
 
     store: ModeStore
     tool: str
-    mode: Mode
+    mode: Mode | None
     title: str = "Changing the tool's mode"
 
     def do(self) -> None:
-        self.store.set_tool_mode(self.tool, Mode(self.mode))
+        self.store.set_tool_mode(self.tool, Mode(self.mode) if self.mode is not None else None)
 
 
 @dataclass

@@ -27,7 +27,7 @@ def percent(fraction: float | None) -> str:
     pct = fraction * 100
     if pct == 0:
         return "0%"
-    return f"{pct:.1f}%" if abs(pct) < 10 else f"{pct:.0f}%"
+    return f"{pct:.1f}%" if abs(round(pct, 1)) < 10 else f"{pct:.0f}%"
 
 
 def dollars(value: float | None) -> str:
@@ -56,3 +56,17 @@ def saved_fraction(before: int, after: int) -> float | None:
     if before <= 0:
         return None
     return max(0.0, (before - after) / before)
+
+
+def ago(epoch: float | None, now: float | None = None) -> str:
+    """How long ago, coarse enough to stay true between refreshes: "just now", "5 min ago"."""
+    if epoch is None:
+        return ""
+    seconds = max(0.0, (dt.datetime.now().timestamp() if now is None else now) - epoch)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86_400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{int(seconds // 86_400)} d ago"

@@ -68,7 +68,8 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(ICONS / "headroom.svg")))
         self.live = LiveData(ctx.repository, ctx.runner, self)
         self.traffic_model = TrafficModel(ctx.repository, ctx.runner, self)
-        self.tools_model = ToolsModel(self._set_tool_mode, self)
+        self.tools_model = ToolsModel(self._set_tool_mode, lambda: self.ctx.settings.default_mode,
+                                      self)
         self.retrievals_model = RetrievalsModel(self)
         self.detail_loader = DetailLoader(ctx.repository, ctx.runner, self)
         self._build()
@@ -255,10 +256,13 @@ class MainWindow(QMainWindow):
             actions.run(actions.CopyText(command), self.report)
             self.statusBar().showMessage("curl command copied", 3000)
 
-    def _set_tool_mode(self, tool: str, mode: Mode) -> bool:
+    def _set_tool_mode(self, tool: str, mode: Mode | None) -> bool:
+        """`mode` None: the tool follows the default mode for new tools again."""
         ok = actions.run(actions.SetToolMode(self.ctx.modes, tool, mode), self.report)
         if ok:
-            self.statusBar().showMessage(f"{tool}: {mode.value} from the next request", 5000)
+            default = self.ctx.settings.default_mode.value
+            chosen = mode.value if mode else f"default mode ({default})"
+            self.statusBar().showMessage(f"{tool}: {chosen} from the next request", 5000)
         return ok
 
     def save_settings(self, values: dict[str, object]) -> None:

@@ -53,6 +53,14 @@ class ExchangeRow:
     error: str | None
     mode: str
     tokens_estimated: bool = False
+    would_save: int = 0  # tokens optimize would have removed from audited blocks (not sent)
+
+    @property
+    def would_save_fraction(self) -> float | None:
+        """What optimize would have saved, as a share of the request, when audit withheld it."""
+        if self.would_save <= 0 or self.tokens_before <= 0:
+            return None
+        return min(1.0, self.would_save / self.tokens_before)
 
     @property
     def failed(self) -> bool:
@@ -65,12 +73,13 @@ class Totals:
     tokens_before: int = 0
     tokens_after: int = 0
     cost_saved_usd: float = 0.0
-    median_saved: float | None = None  # fraction, per request
+    median_saved: float | None = None  # fraction, per request, over the newest median_covers
     keys_issued: int = 0
     keys_retrieved: int = 0
     billed_input_tokens: int = 0  # provider-reported, where reported
     cached_tokens: int = 0
     estimated_requests: int = 0
+    median_covers: int = 0  # requests the median is taken over (a recent window)
 
     @property
     def tokens_saved(self) -> int:
@@ -117,6 +126,9 @@ class ToolRow:
     retrieval_rate: float | None  # share of this tool's keys the model redeemed
     mode: str  # effective mode: the chosen one, else the default for new tools
     mode_is_default: bool = False
+    median_saved: float | None = None  # fraction per call, as sent, over the newest calls
+    median_would_save: float | None = None  # fraction per call optimize achieves, same calls
+    last_seen: float | None = None  # epoch seconds of the newest call
 
 
 @dataclass(frozen=True)

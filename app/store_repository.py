@@ -38,7 +38,11 @@ def engine_filter(flt: ExchangeFilter, since: float | None = None) -> q.Exchange
 def exchange_row(s: q.ExchangeSummary) -> ExchangeRow:
     return ExchangeRow(s.id, s.started_at, s.provider, s.model, s.tools, s.tokens_before,
                        s.tokens_after, s.cost_saved_usd, s.total_ms, s.status_code, s.error,
-                       s.mode, s.tokens_estimated)
+                       s.mode, s.tokens_estimated, s.audit_potential_saved)
+
+
+def _fraction(pct: float | None) -> float | None:
+    return pct / 100 if pct is not None else None
 
 
 class StoreRepository:
@@ -72,18 +76,12 @@ class StoreRepository:
         t = q.totals(self._source, since=since)
         cache = q.cache_hit_rate(self._source, since)
         tools = q.per_tool_stats(self._source, since)
+        median, covers = q.median_saved_pct(self._source, since)
         return Totals(t.requests, t.tokens_before, t.tokens_after, t.cost_saved_usd,
-                      self._median_saved(since, t.requests),
+                      median / 100 if median is not None else None,
                       sum(s.keys_issued for s in tools), sum(s.keys_retrieved for s in tools),
-                      cache.input_tokens, cache.cached_tokens, t.estimated_requests)
-
-    def _median_saved(self, since: float | None, requests: int) -> float | None:
-        """The middle request by saved share: one indexed row, not a full scan in Python."""
-        if not requests:
-            return None
-        middle = q.list_exchanges(self._source, q.ExchangeFilter(since=since), "saved_pct",
-                                  False, requests // 2, 1)
-        return middle[0].saved_pct / 100 if middle else None
+                      cache.input_tokens, cache.cached_tokens, t.estimated_requests,
+                      median_covers=covers)
 
     def savings_series(self, since: float | None, bucket_seconds: int) -> list[SeriesPoint]:
         start = since if since is not None else self._first_started()
@@ -114,7 +112,10 @@ class StoreRepository:
         compression = s.compression_pct / 100 if s.tokens_before else None
         return ToolRow(s.tool, s.blocks, s.tokens_before, s.tokens_saved,
                        s.tokens_saved + s.audit_potential_saved, compression, s.retrieval_rate,
-                       mode, mode_is_default=s.mode is None)
+                       mode, mode_is_default=s.mode is None,
+                       median_saved=_fraction(s.median_saved_pct),
+                       median_would_save=_fraction(s.median_would_save_pct),
+                       last_seen=s.last_seen)
 
     def retrievals(self, limit: int) -> list[RetrievalRow]:
         return [RetrievalRow(r.created_at, r.key, r.tool_name, r.query, r.hit, r.items_returned,

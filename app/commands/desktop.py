@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 
+from app.commands.proxy import GIL_SWITCH_INTERVAL_S
 from app.demo import run_demo
 from app.server import proxy_server
 from app.settings_io import add_proxy_arguments, desktop_settings
@@ -25,6 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The window, the proxy's event loop and compression share one interpreter: like the
+    # headless proxy, hand the GIL over more often so a compressing worker thread does not hold
+    # up pass-through requests (nor the GUI). Set here, when the desktop starts, not at import.
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     settings = desktop_settings(args, args.environ)
     launch = importlib.import_module("app.launch")
     return int(launch.run(settings, proxy_server, demo=run_demo,

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from app import format as fmt
 from app.repository import ExchangeFilter, ExchangeRow, Repository, SortKey
@@ -57,6 +57,8 @@ class TrafficModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[ExchangeRow]] = OrderedDict()
         self._pending: set[int] = set()
         self._colors: dict[str, QColor] = {}
+        self._italic = QFont()
+        self._italic.setItalic(True)
         self._refresh_timer = QTimer(self, singleShot=True, interval=250)
         self._refresh_timer.timeout.connect(self._refresh_count)
         self._wanted: set[int] = set()
@@ -143,7 +145,10 @@ class TrafficModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._foreground(row, index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.error or (", ".join(row.tools) if index.column() == COL_TOOLS else None)
+            return tooltip(row, index.column())
+        if role == Qt.ItemDataRole.FontRole and index.column() == COL_SAVED \
+                and shows_would_save(row):
+            return self._italic
         if role == ID_ROLE:
             return row.id
         if role == ROW_ROLE:
@@ -270,8 +275,32 @@ class TrafficModel(QAbstractTableModel):
         self.failed.emit(message)
 
 
-def display(row: ExchangeRow, column: int) -> str:
+def shows_would_save(row: ExchangeRow) -> bool:
+    """Audit sent the request unchanged: the Saved cell shows what optimize would have saved."""
+    sent = fmt.saved_fraction(row.tokens_before, row.tokens_after)
+    return row.would_save_fraction is not None and not sent
+
+
+def saved_text(row: ExchangeRow) -> str:
+    if shows_would_save(row):
+        return f"would {fmt.percent(row.would_save_fraction)}"
     saved = fmt.saved_fraction(row.tokens_before, row.tokens_after)
+    return fmt.percent(saved) if saved is not None else ""
+
+
+def tooltip(row: ExchangeRow, column: int) -> str | None:
+    if row.error:
+        return row.error
+    if column == COL_TOOLS:
+        return ", ".join(row.tools)
+    if column == COL_SAVED and row.would_save_fraction is not None:
+        return (f"Audited blocks were sent unchanged; optimize would have removed "
+                f"{fmt.count(row.would_save)} more tokens "
+                f"({fmt.percent(row.would_save_fraction)} of the request).")
+    return None
+
+
+def display(row: ExchangeRow, column: int) -> str:
     estimated = "~" if row.tokens_estimated else ""
     values = {
         COL_TIME: lambda: fmt.clock(row.started_at),
@@ -280,7 +309,7 @@ def display(row: ExchangeRow, column: int) -> str:
         COL_TOOLS: lambda: ", ".join(row.tools),
         COL_BEFORE: lambda: estimated + fmt.count(row.tokens_before),
         COL_AFTER: lambda: estimated + fmt.count(row.tokens_after),
-        COL_SAVED: lambda: fmt.percent(saved) if saved is not None else "",
+        COL_SAVED: lambda: saved_text(row),
         COL_COST_SAVED: lambda: fmt.dollars(row.cost_saved_usd),
         COL_LATENCY: lambda: fmt.millis(row.total_ms),
         COL_STATUS: lambda: status_text(row),

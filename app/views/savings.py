@@ -119,7 +119,7 @@ class SavingsPage(QWidget):
         self.tokens.set(fmt.compact(t.tokens_saved),
                         f"{fmt.count(t.tokens_before)} → {fmt.count(t.tokens_after)}")
         self.dollars.set(fmt.dollars(t.cost_saved_usd), f"{fmt.count(t.requests)} requests")
-        self.median.set(fmt.percent(t.median_saved))
+        self.median.set(fmt.percent(t.median_saved), median_note(t))
         self.retrieval.set(fmt.percent(t.retrieval_rate),
                            f"{fmt.count(t.keys_retrieved)} of {fmt.count(t.keys_issued)} keys "
                            "redeemed")
@@ -128,6 +128,15 @@ class SavingsPage(QWidget):
         self.bars.set_rows(data.workloads)
         self.overhead.set_overhead(data.overhead)
         self.workloads.set_rows(data.workloads)
+
+
+def median_note(t: Totals) -> str:
+    """The median reads a recent window of requests; say which."""
+    if not t.median_covers:
+        return ""
+    if t.median_covers < t.requests:
+        return f"newest {fmt.count(t.median_covers)} of {fmt.count(t.requests)} requests"
+    return f"over {fmt.count(t.median_covers)} requests"
 
 
 def billing_note(t: Totals) -> str:

@@ -12,20 +12,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.tools import COL_MODE, COL_NAME, MODES, ToolsModel
+from app import format as fmt
+from app.models.tools import COL_MODE, COL_NAME, DEFAULT, IS_DEFAULT_ROLE, MODES, ToolsModel
 from app.theme import Colors
 from app.views.segmented import SegmentedDelegate
+from engine.store.stats import MEDIAN_WINDOW
 
-HINT = ("New tools start in <b>audit</b>: Headroom computes and records the compressed version "
-        "but sends the original. When a tool's diffs look right, switch it to <b>optimize</b>; "
-        "the next request sends the compressed text. <b>Off</b> leaves the tool alone.")
+HINT = ("New tools start in the default mode (Settings). <b>Audit</b> computes and records the "
+        "compressed version but sends the original; when <i>Optimize would save</i> is worth it "
+        "and the diffs look right, switch the tool to <b>optimize</b>: the next request sends "
+        "the compressed text. <b>Off</b> leaves the tool alone; <b>Default</b> forgets the "
+        "choice.")
+WINDOW_NOTE = f"Medians cover each tool's newest {fmt.count(MEDIAN_WINDOW)} calls."
+MODE_WIDTH = 330
 
 
 class ToolsPage(QWidget):
     def __init__(self, model: ToolsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.delegate = SegmentedDelegate([m.value for m in MODES], self)
+        self.delegate = SegmentedDelegate([m.value for m in MODES], DEFAULT, IS_DEFAULT_ROLE,
+                                          self)
         self.table = QTableView()
         self.table.setModel(model)
         self.table.setItemDelegateForColumn(COL_MODE, self.delegate)
@@ -40,7 +47,7 @@ class ToolsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_MODE, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(COL_MODE, 250)
+        self.table.setColumnWidth(COL_MODE, MODE_WIDTH)
         self.empty = QLabel("No tools seen yet. Tools appear here after the first request that "
                             "carries a tool result.", objectName="muted", wordWrap=True)
         layout = QVBoxLayout(self)
@@ -48,6 +55,7 @@ class ToolsPage(QWidget):
         layout.addWidget(QLabel("Tools", objectName="pageTitle"))
         layout.addWidget(QLabel(HINT, wordWrap=True))
         layout.addWidget(self.table, 1)
+        layout.addWidget(QLabel(WINDOW_NOTE, objectName="muted"))
         layout.addWidget(self.empty)
         model.modelReset.connect(self._update_empty)
         self._update_empty()

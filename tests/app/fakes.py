@@ -104,5 +104,8 @@ class FakeRepository:
 class FakeModes:
     modes: dict[str, Mode] = field(default_factory=dict)
 
-    def set_tool_mode(self, tool: str, mode: Mode) -> None:
-        self.modes[tool] = mode
+    def set_tool_mode(self, tool: str, mode: Mode | None) -> None:
+        if mode is None:
+            self.modes.pop(tool, None)
+        else:
+            self.modes[tool] = mode

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import types
 from pathlib import Path
 
+import pytest
+
 from app import cli
+from app.commands import desktop
+from app.commands.proxy import GIL_SWITCH_INTERVAL_S
 from app.demo import TURNS
 from app.settings_io import desktop_settings
 from engine.config import Mode, Settings, write_settings_file
@@ -19,6 +24,19 @@ def test_no_argument_means_desktop() -> None:
     assert cli.DEFAULT_COMMAND == "desktop"
     args = cli.build_parser().parse_args(["desktop", "--port", "9999", "--no-proxy"])
     assert args.handler.__module__ == "app.commands.desktop"
+
+
+def test_desktop_start_shortens_the_gil_switch_interval(data_dir: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[float] = []
+    launcher = types.SimpleNamespace(run=lambda *a, **k: seen.append(sys.getswitchinterval()) or 0)
+    monkeypatch.setattr(desktop.importlib, "import_module", lambda name: launcher)
+    default = sys.getswitchinterval()
+    try:
+        assert cli.main(["desktop", "--data-dir", str(data_dir), "--no-proxy"]) == 0
+    finally:
+        sys.setswitchinterval(default)
+    assert seen == [pytest.approx(GIL_SWITCH_INTERVAL_S)]
 
 
 def test_cli_import_does_not_load_qt() -> None:

@@ -14,3 +14,12 @@ def test_numbers_read_like_the_ui_says() -> None:
     assert fmt.dollars(0.0012) == "$0.0012"
     assert fmt.saved_fraction(0, 0) is None
     assert fmt.saved_fraction(100, 120) == 0.0
+    assert fmt.percent(0.0999) == "10%"  # rounds up past 10: no decimal
+
+
+def test_ago_is_coarse() -> None:
+    assert fmt.ago(None) == ""
+    assert fmt.ago(1000.0, now=1030.0) == "just now"
+    assert fmt.ago(1000.0, now=1000.0 + 5 * 60) == "5 min ago"
+    assert fmt.ago(1000.0, now=1000.0 + 3 * 3600 + 10) == "3 h ago"
+    assert fmt.ago(1000.0, now=1000.0 + 2 * 86_400) == "2 d ago"

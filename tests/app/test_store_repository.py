@@ -57,6 +57,7 @@ def test_summaries(store: Store) -> None:
     assert totals.requests == 10
     assert totals.tokens_saved == sum(9_000 + n for n in range(10))
     assert totals.median_saved is not None and 0.89 < totals.median_saved < 0.91
+    assert totals.median_covers == 10
     assert totals.keys_issued == 10 and totals.keys_retrieved == 1
     assert totals.cache_hit_rate == pytest.approx(4 / 9)
     series = repo.savings_series(None, 60)
@@ -66,6 +67,28 @@ def test_summaries(store: Store) -> None:
     tools = {t.name: t for t in repo.tools()}
     assert tools["read_log"].mode == "audit" and tools["read_log"].mode_is_default
     assert tools["read_log"].retrieval_rate == pytest.approx(0.2)
+    assert tools["read_log"].median_saved == pytest.approx(tools["read_log"].median_would_save)
+    assert 0.9 < (tools["read_log"].median_saved or 0) < 0.92
+    assert tools["read_log"].last_seen == pytest.approx(time.time() - 91, abs=5)
     retrieval = repo.retrievals(10)[0]
     assert retrieval.origin_exchange_id is not None
     assert set(repo.filter_options().tools) == {"read_log", "search_files"}
+
+
+def test_audit_rows_carry_what_optimize_would_save(store: Store) -> None:
+    store.record(exchange(20, mode="audit"))
+    assert store.flush(10)
+    repo = StoreRepository(store, Mode.AUDIT)
+    newest = repo.list_exchanges(ExchangeFilter(), SortKey.TIME, True, 0, 2)
+    assert [r.mode for r in newest] == ["audit", "optimize"]
+    assert newest[0].would_save == (10_020 - 100) - (1_000 - 100)
+    assert newest[1].would_save == 0
+
+
+def test_reset_tool_mode_follows_the_default(store: Store) -> None:
+    repo = StoreRepository(store, Mode.OPTIMIZE)
+    store.set_tool_mode("read_log", Mode.OFF)
+    assert {t.name: t.mode for t in repo.tools()}["read_log"] == "off"
+    store.set_tool_mode("read_log", None)
+    row = {t.name: t for t in repo.tools()}["read_log"]
+    assert (row.mode, row.mode_is_default) == ("optimize", True)

@@ -4,7 +4,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from app.models.traffic import COL_BEFORE, COL_MODEL, COL_SAVED, ID_ROLE, PAGE, TrafficModel
+from app.models.traffic import (
+    COL_AFTER,
+    COL_BEFORE,
+    COL_COST_SAVED,
+    COL_MODEL,
+    COL_SAVED,
+    ID_ROLE,
+    PAGE,
+    TrafficModel,
+)
 from app.repository import ExchangeFilter
 from app.tasks import Runner
 from tests.app.fakes import FakeRepository, row
@@ -62,3 +71,21 @@ def test_filter_and_sort_reload(qtbot: Any) -> None:
         model.sort(COL_MODEL, Qt.SortOrder.AscendingOrder)
     _loaded(qtbot, model, 15)
     assert {model.data(model.index(n, COL_MODEL)) for n in range(15)} == {"gpt-4o"}
+
+
+def test_audit_rows_show_what_optimize_would_save(qtbot: Any) -> None:
+    repo = FakeRepository([row(0, mode="audit", tokens_before=10_000, tokens_after=10_000,
+                               would_save=8_700),
+                           row(1, tokens_before=10_000, tokens_after=1_000, would_save=500)])
+    model = TrafficModel(repo, Runner(synchronous=True))
+    model.reload()
+    _loaded(qtbot, model, 2)
+    audit, optimized = model.index(1, COL_SAVED), model.index(0, COL_SAVED)
+    assert model.data(audit) == "would 87%"  # muted and italic, never counted as saved
+    assert model.data(audit, Qt.ItemDataRole.FontRole).italic()
+    assert "8,700 more tokens" in model.data(audit, Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(1, COL_AFTER)) == "10,000"  # what was sent stays honest
+    assert model.data(model.index(1, COL_COST_SAVED)) == "$0.02"
+    assert model.data(optimized) == "90%"  # something was saved: the sent figure wins
+    assert model.data(optimized, Qt.ItemDataRole.FontRole) is None
+    assert "500 more tokens" in model.data(optimized, Qt.ItemDataRole.ToolTipRole)

@@ -74,6 +74,10 @@ def test_tool_mode_flip_goes_through_the_action(window: MainWindow, qtbot: Any) 
     assert window.tools_model.setData(index, "optimize")
     assert window.ctx.modes.modes == {"search_files": Mode.OPTIMIZE}  # type: ignore[attr-defined]
     assert index.data() == "optimize"
+    assert window.tools_model.setData(index, "default")
+    assert window.ctx.modes.modes == {}  # type: ignore[attr-defined]
+    assert index.data() == f"{window.ctx.settings.default_mode.value} (default)"
+    assert "default mode" in window.statusBar().currentMessage()
 
 
 def test_settings_validate_and_persist(window: MainWindow, data_dir: Path) -> None:
