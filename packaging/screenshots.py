@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +24,13 @@ from app.server import proxy_server
 from engine.config import Mode, load_settings
 
 PAGES = ["traffic", "savings", "tools", "retrievals", "settings"]
+
+
+def free_port() -> int:
+    """A real port (not 0), so the Settings page shows the address agents would use."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def pump(seconds: float) -> None:
@@ -52,14 +60,15 @@ def main() -> int:
     parser.add_argument("--scheme", default="light")
     args = parser.parse_args()
     app = application(["headroom"])
-    settings = load_settings({}, data_dir=args.data_dir, port=0, default_mode=Mode.AUDIT)
+    settings = load_settings({}, data_dir=args.data_dir, port=free_port(),
+                             default_mode=Mode.AUDIT)
     parts = EngineParts.open(settings)
     ctx = build_context(app, parts, proxy_server)
     ctx.prefs.setValue("scheme", args.scheme)
     window = MainWindow(ctx)
     window.setGeometry(0, 0, 1440, 900)
     window.show()
-    ctx.proxy.start(port=0)
+    ctx.proxy.start()
     done = start_demo(parts, run_demo)
     while not done.is_set():
         pump(0.1)

@@ -28,17 +28,26 @@ class TokensOverTime(Chart):
         if self.colors is None:
             return
         points = trim_empty_start(self._points)
-        xs = np.array([p.at for p in points], dtype=float)
+        xs = bucket_edges([p.at for p in points])
         self.before.setData(xs, np.array([p.tokens_before for p in points], dtype=float),
-                            pen=pg.mkPen(self.colors.muted, width=1.5))
+                            pen=pg.mkPen(self.colors.muted, width=1.5), stepMode="center")
         self.after.setData(xs, np.array([p.tokens_after for p in points], dtype=float),
-                           pen=pg.mkPen(self.colors.accent, width=2))
+                           pen=pg.mkPen(self.colors.accent, width=2), stepMode="center")
         if self.saved_fill is None:
             self.saved_fill = pg.FillBetweenItem(self.before, self.after)
             self.addItem(self.saved_fill)
         fill = pg.mkColor(self.colors.good)
         fill.setAlpha(50)
         self.saved_fill.setBrush(fill)
+
+
+def bucket_edges(starts: list[float]) -> np.ndarray:
+    """Each bucket drawn as a flat step over its own interval (one more edge than buckets): a
+    line between bucket starts would show a burst as a ramp across the previous interval."""
+    if not starts:
+        return np.array([], dtype=float)
+    width = starts[1] - starts[0] if len(starts) > 1 else 60.0
+    return np.array([*starts, starts[-1] + width], dtype=float)
 
 
 def trim_empty_start(points: list[SeriesPoint]) -> list[SeriesPoint]:

@@ -4,7 +4,7 @@ decision's reason and CCR key above them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from app.models.blocks import BlockDiff, BlocksModel
 from app.theme import Colors, mono_font
 
 MAX_HIGHLIGHTS = 4000
+MAX_BLOCKS_WIDTH = 520
 
 
 class DiffView(QWidget):
@@ -37,6 +38,7 @@ class DiffView(QWidget):
         self.blocks.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.blocks.horizontalHeader().setStretchLastSection(True)
         self.blocks.setShowGrid(False)
+        self.blocks.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.blocks.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self.show_block(cur.row()))
         self.why = QLabel(wordWrap=True)
@@ -51,7 +53,7 @@ class DiffView(QWidget):
         right_layout.setContentsMargins(6, 0, 0, 0)
         right_layout.addWidget(self.why)
         right_layout.addWidget(sides, 1)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.blocks)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
@@ -71,8 +73,17 @@ class DiffView(QWidget):
         self.model.set_rows(diffs)
         if diffs:
             self.blocks.selectRow(0)
+            QTimer.singleShot(0, self._fit_blocks)  # once the columns are laid out
         else:
             self.show_block(-1)
+
+    def _fit_blocks(self) -> None:
+        """Widen the block list by whatever its columns overflow (the splitter honours a
+        minimum width), so the Saved column is never cut off; the texts get the rest."""
+        overflow = self.blocks.horizontalScrollBar().maximum()
+        if overflow > 0:
+            wanted = self.blocks.width() + overflow + self.blocks.frameWidth() * 2
+            self.blocks.setMinimumWidth(min(wanted, MAX_BLOCKS_WIDTH))
 
     def show_block(self, row: int) -> None:
         diff = self.model.row_at(row)

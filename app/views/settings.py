@@ -24,7 +24,8 @@ from engine.config import BodyStorage, Mode, Settings
 
 DAY = 86_400
 MIB = 1024 * 1024
-FORM_WIDTH = 980
+FORM_WIDTH = 1200
+FIELD_WIDTH = 380
 
 
 class SettingsPage(QWidget):
@@ -71,15 +72,16 @@ class SettingsPage(QWidget):
                                              "a local llama.cpp server"),
             ("Anthropic upstream", self.anthropic, "without /v1"),
             ("Listen on host", self.host, "127.0.0.1 keeps the proxy private to this machine"),
-            ("Port", self.port, ""),
+            ("Port", self.port, "agents connect to http://host:port/v1"),
             ("Default mode for new tools", self.default_mode,
              "audit records what would be saved and sends the original"),
             ("Recorded bodies", self.body_storage, "redacted masks keys and secrets; none keeps "
                                                    "metadata only (no diffs)"),
-            ("Keep originals for retrieval", self.ccr_days, ""),
+            ("Keep originals for retrieval", self.ccr_days,
+             "how long the model can still ask for omitted content"),
             ("Retrieval store size limit", self.ccr_mib, "oldest entries are evicted first"),
             ("Data directory", self.data_dir, "set with --data-dir or HEADROOM_DATA_DIR"),
-            ("Appearance", self.scheme, ""),
+            ("Appearance", self.scheme, "system follows the desktop's light or dark setting"),
         ]
         for label, widget, hint in rows:
             form.addRow(label, _with_hint(widget, hint))
@@ -120,11 +122,11 @@ def _combo(values: list[str]) -> QComboBox:
 
 
 def _with_hint(widget: QWidget, hint: str) -> QWidget:
-    if not hint:
-        return widget
+    """Every field the same width, its hint beside it, so the form reads as one column."""
+    widget.setFixedWidth(FIELD_WIDTH)
     box = QWidget()
     layout = QHBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(widget, 1)
+    layout.addWidget(widget)
     layout.addWidget(QLabel(hint, objectName="muted"), 1)
     return box
