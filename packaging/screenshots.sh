@@ -15,5 +15,6 @@ export HEADROOM_SCREENSHOT_IMPORT="${HEADROOM_SCREENSHOT_IMPORT:-$(command -v im
 xvfb-run --auto-servernum --server-args="-screen 0 1440x900x24 -dpi 96" \
     .venv/bin/python packaging/screenshots.py --data-dir "$DATA" --out "$OUT" "${@:2}"
 # 256-colour PNGs: the UI has few colours, so text stays crisp and each file stays small.
-for png in "$OUT"/*.png; do convert "$png" -strip -dither None -colors 256 PNG8:"$png"; done
+# ImageMagick by full path: a stand-in named `convert` may come first on PATH.
+for png in "$OUT"/*.png; do /usr/bin/convert "$png" -strip -dither None -colors 256 PNG8:"$png"; done
 ls -1 "$OUT"
