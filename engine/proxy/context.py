@@ -39,6 +39,8 @@ class ProxyContext:
     finisher: Finisher = field(init=False)
 
     heavy_lane: anyio.CapacityLimiter = field(init=False)
+    # The OpenAI upstream refused `stream_options` once: stop adding it (stream_usage.py).
+    no_stream_options: bool = False
 
     def __post_init__(self) -> None:
         self.finisher = Finisher(self.store.record)

@@ -9,8 +9,9 @@ through with its body.
 
 from __future__ import annotations
 
+import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import anyio
 import httpx2 as httpx
@@ -24,7 +25,9 @@ from engine.proxy.headers import client_response_headers
 from engine.proxy.prepare import Prepared, note_error, read_turn
 from engine.proxy.responses import send_body, send_start, send_whole
 from engine.proxy.retrieval import RetrievalLoop
+from engine.proxy.stream_usage import UsageHidingSend
 
+log = logging.getLogger(__name__)
 JSON_HEADERS = [("content-type", "application/json")]
 
 
@@ -82,6 +85,8 @@ class Forward:
         self.exchange.proxy_overhead_ms = ms(sent_at - self.started)
         try:
             response = await self.open(self.prepared.sent)
+            if self.prepared.hide_usage and response.status_code in (400, 422):
+                response = await self._without_usage_option(response)
         except UpstreamUnavailable as err:
             await self.send_unavailable(send, err)
             return
@@ -93,7 +98,23 @@ class Forward:
             with anyio.CancelScope(shield=True):
                 await response.aclose()
 
+    async def _without_usage_option(self, response: httpx.Response) -> httpx.Response:
+        """Some OpenAI-compatible servers validate strictly and refuse `stream_options`: send
+        the request as it was without it, and stop adding it."""
+        body = await self.read(response)  # an error body; kept, so it can still be forwarded
+        if b"stream_options" not in body or self.prepared.unasked is None:
+            return response
+        with anyio.CancelScope(shield=True):
+            await response.aclose()
+        log.warning("the OpenAI upstream refused stream_options; streamed usage not recorded")
+        self.ctx.no_stream_options = True
+        self.prepared = replace(self.prepared, sent=self.prepared.unasked, hide_usage=False)
+        self.exchange.sent_request = self.prepared.sent
+        return await self.open(self.prepared.sent)
+
     async def _answer(self, send: Send, response: httpx.Response) -> None:
+        if self.prepared.hide_usage and self.is_stream(response):
+            send = UsageHidingSend(send)
         if self.prepared.retrieval and response.status_code == 200:
             await RetrievalLoop(self).run(send, response)
         elif self.is_stream(response):

@@ -1,5 +1,6 @@
 """The computing half of a request, run off the event loop: parse, pipeline, render, add the
-retrieve tool and earlier retrieval rounds, count tokens; and, after the answer, read usage.
+retrieve tool and earlier retrieval rounds, ask a streamed chat for usage, count tokens; and,
+after the answer, read usage.
 
 One fail-open boundary: if anything here fails, the client's original bytes go upstream and
 the failure is recorded on the exchange.
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 
 from engine.ccr.retrieve_tool import RETRIEVE_SPEC
 from engine.config import Mode
-from engine.conversation import Action, Conversation, Exchange
+from engine.conversation import Action, Conversation, Exchange, Provider
 from engine.pipeline import PipelineContext
 from engine.policy import ToolPolicy
 from engine.providers import Adapter, AssistantTurn, RequestFormatError
 from engine.proxy.context import ProxyContext
 from engine.proxy.rounds import reinsert
+from engine.proxy.stream_usage import ask_for_usage
 from engine.tokens import counter_for
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 class Prepared:
     sent: bytes
     retrieval: bool = False
+    hide_usage: bool = False  # stream usage was asked for by the proxy, not the client
+    unasked: bytes | None = None  # `sent` without that option (for an upstream that refuses it)
 
 
 def note_error(exchange: Exchange, note: str) -> None:
@@ -69,12 +73,22 @@ def _optimize(ctx: ProxyContext, adapter: Adapter, conv: Conversation, exchange:
         ctx.pipeline.run(conv, exchange, PipelineContext(policy=policy))
     _count_tokens(ctx, conv, exchange)
     sent = adapter.render_request(conv) if conv.modified else conv.raw
-    if not (ctx.retrieval_enabled and needs_retrieval(exchange)):
-        return Prepared(sent)
-    sent = adapter.add_tool(sent, RETRIEVE_SPEC)
-    if ctx.rounds is not None:
-        sent, _ = reinsert(adapter, sent, ctx.rounds)
-    return Prepared(sent, retrieval=True)
+    retrieval = ctx.retrieval_enabled and needs_retrieval(exchange)
+    if retrieval:
+        sent = adapter.add_tool(sent, RETRIEVE_SPEC)
+        if ctx.rounds is not None:
+            sent, _ = reinsert(adapter, sent, ctx.rounds)
+    with_usage = _ask_for_usage(ctx, conv, sent)
+    if with_usage is None:
+        return Prepared(sent, retrieval)
+    return Prepared(with_usage, retrieval, hide_usage=True, unasked=sent)
+
+
+def _ask_for_usage(ctx: ProxyContext, conv: Conversation, sent: bytes) -> bytes | None:
+    """A streamed chat request that does not ask for usage, asking for it (stream_usage.py)."""
+    if conv.provider is not Provider.OPENAI_CHAT or not conv.stream or ctx.no_stream_options:
+        return None
+    return ask_for_usage(sent)
 
 
 def needs_retrieval(exchange: Exchange) -> bool:

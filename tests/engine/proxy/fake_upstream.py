@@ -51,6 +51,7 @@ class FakeProvider:
         self.chunk_delay = chunk_delay
         self.url = ""
         self.streams_cancelled = 0
+        self.strict = False  # refuse unknown request members, as some compatible servers do
         self._ids = itertools.count(1)
         self.app = Starlette(routes=[
             Route("/v1/chat/completions", self.chat, methods=["POST"]),
@@ -102,6 +103,9 @@ class FakeProvider:
     async def chat(self, request: Request) -> Response:
         received = await self._record(request)
         body, turn = received.json, self._next(received)
+        if self.strict and "stream_options" in body:
+            return JSONResponse({"error": {"message": "stream_options: extra inputs are not "
+                                           "permitted"}}, status_code=422)
         if turn.status != 200:
             return self._error(turn)
         calls = [(self._call_id("call_"), n, orjson.dumps(a).decode()) for n, a in turn.calls]
@@ -193,9 +197,11 @@ def _sse_line(data: Any, event: str | None = None) -> bytes:
 def _chat_chunks(model: str, text: str, calls: list[tuple[str, str, str]],
                  usage: dict[str, int] | None) -> Iterator[bytes]:
     def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        # As OpenAI does: with include_usage, every chunk also carries "usage": null.
+        extra = {} if usage is None else {"usage": None}
         return _sse_line({"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1,
                           "model": model, "choices": [{"index": 0, "delta": delta,
-                                                       "finish_reason": finish}]})
+                                                       "finish_reason": finish}], **extra})
 
     yield chunk({"role": "assistant", "content": ""})
     if text:
