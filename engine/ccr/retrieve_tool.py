@@ -8,6 +8,7 @@ model can correct itself) rather than an error that would end the turn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,14 +77,20 @@ def _int(value: Any, default: int, low: int, high: int) -> int:
         return default
 
 
-def answer(ccr: CCRStore, arguments: str,
-           exchange_id: str | None = None) -> tuple[str, RetrievalEvent | None]:
+def answer(ccr: CCRStore, arguments: str, exchange_id: str | None = None,
+           tool_for: Callable[[str], str | None] | None = None,
+           ) -> tuple[str, RetrievalEvent | None]:
     """The tool result text for one call, and the retrieval event to record (None when the
-    arguments were unusable and nothing was looked up)."""
+    arguments were unusable and nothing was looked up). `tool_for(key)` names the tool whose
+    output was stored under the key: events are labelled with it (not with the retrieve tool),
+    so per-tool retrieval rates count them."""
     args = parse_arguments(arguments)
     if isinstance(args, str):
         return args, None
-    result = ccr.get(args.key, query=args.query, offset=args.offset, limit=args.limit)
+    tool_name = tool_for(args.key) if tool_for is not None else None
+    result = ccr.get(args.key, query=args.query, offset=args.offset, limit=args.limit,
+                     tool_name=tool_name, exchange_id=exchange_id)
     event = RetrievalEvent(key=args.key, query=args.query, hit=result.hit,
-                           items_returned=result.items_returned, exchange_id=exchange_id)
+                           items_returned=result.items_returned, exchange_id=exchange_id,
+                           tool_name=tool_name)
     return result.text, event

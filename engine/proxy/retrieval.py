@@ -4,13 +4,15 @@ The client only ever sees its own tools and a normal final answer. Each round: t
 retrieve calls are answered from the CCR store (off the loop), the round is remembered for later
 turns (rounds.py), and the request goes upstream again with the round appended. With mixed calls
 the client gets its own calls at once and the answered retrieval waits for the next turn, where
-it is re-inserted. Rounds are bounded by `max_retrieval_rounds`; usage is summed over rounds.
+it is re-inserted. Rounds are bounded by `max_retrieval_rounds` (plus one round that asks the
+model to answer with what it has); usage is summed over rounds.
 A streamed answer stays a stream: events flow as they arrive, SSE comments keep the connection
 alive while a round is resolved.
 """
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING
 
 import anyio
@@ -42,6 +44,16 @@ KEEPALIVE_SECONDS = 5.0
 RESOLVING = b": headroom is retrieving omitted content\n\n"
 
 
+LIMIT_TEXT = (f"[{RETRIEVE_TOOL}: retrieval limit reached for this request; answer with what "
+              "you have]")
+
+
+class Step(Enum):
+    FINAL = "final"  # the client gets this turn (retrieve calls, if any, stripped)
+    ANSWER = "answer"  # answer the retrieve calls from the store and continue upstream
+    REFUSE = "refuse"  # rounds exhausted: answer with LIMIT_TEXT and continue once more
+
+
 def split_calls(turn: AssistantTurn) -> tuple[list[ToolCall], list[ToolCall]]:
     mine = [c for c in turn.tool_calls if c.name == RETRIEVE_TOOL]
     return mine, [c for c in turn.tool_calls if c.name != RETRIEVE_TOOL]
@@ -54,6 +66,7 @@ class RetrievalLoop:
         self.sent = forward.prepared.sent
         self.usage = Usage()
         self.rounds = 0
+        self.refused = False
 
     @property
     def max_rounds(self) -> int:
@@ -73,33 +86,57 @@ class RetrievalLoop:
 
     # Answering one round ----------------------------------------------------------------
 
-    async def _resolve(self, turn: AssistantTurn, mine: list[ToolCall],
-                       others: list[ToolCall]) -> bytes | None:
-        """Answer the retrieve calls and remember the round; the next request (None when the
-        client must get its own calls first: the round is re-inserted on the next turn)."""
-        return await anyio.to_thread.run_sync(self._resolve_sync, turn, mine, others)
+    def _step(self, mine: list[ToolCall], others: list[ToolCall]) -> Step:
+        """Bounded: `max_retrieval_rounds` answered rounds, then one round that tells the model
+        to answer with what it has, so the client gets a real answer rather than an empty one;
+        a model that still calls after that has its calls stripped."""
+        if not mine or others:
+            return Step.FINAL
+        if self.rounds < self.max_rounds:
+            return Step.ANSWER
+        return Step.FINAL if self.refused else Step.REFUSE
 
-    def _resolve_sync(self, turn: AssistantTurn, mine: list[ToolCall],
-                      others: list[ToolCall]) -> bytes | None:
-        ccr, exchange = self.fwd.ctx.ccr, self.fwd.exchange
-        assert ccr is not None  # retrieval is only on with a CCR store
-        results = []
-        for call in mine:
-            text, event = answer(ccr, call.arguments, exchange.id)
-            results.append((call.id, text))
-            if event is not None:
-                event.tool_name = RETRIEVE_TOOL
-                exchange.retrievals.append(event)
+    async def _continue(self, turn: AssistantTurn, mine: list[ToolCall], step: Step) -> bytes:
+        """Answer (or refuse) the retrieve calls, remember the round; the next request."""
+        refuse = step is Step.REFUSE
+        next_request = await anyio.to_thread.run_sync(self._resolve_sync, turn, mine, [], refuse)
+        assert next_request is not None
+        self.sent, self.rounds = next_request, self.rounds + 1
+        self.refused = self.refused or refuse
+        return next_request
+
+    async def _park(self, turn: AssistantTurn, mine: list[ToolCall],
+                    others: list[ToolCall]) -> None:
+        """Mixed calls: the client gets its own calls now; the answered retrieval is
+        re-inserted on the next turn."""
+        await anyio.to_thread.run_sync(self._resolve_sync, turn, mine, others, False)
+
+    def _resolve_sync(self, turn: AssistantTurn, mine: list[ToolCall], others: list[ToolCall],
+                      refuse: bool) -> bytes | None:
+        results = [(c.id, LIMIT_TEXT) for c in mine] if refuse else self._answer_calls(mine)
         kept = turn if not others else AssistantTurn(tool_calls=mine, usage=turn.usage)
         rounds, key = self.fwd.ctx.rounds, prefix_key(self.provider, self.sent)
         if rounds is not None and key is not None:
-            rounds.save(key, StoredRound(kept, tuple(results)))
+            # A streamed round's text already reached the client (see rounds.reinsert).
+            rounds.save(key, StoredRound(kept, tuple(results), shown=self.fwd.streamed))
         if others:
             return None
         return self.fwd.adapter.append_tool_round(self.sent, kept, results)
 
-    def _finished(self, mine: list[ToolCall], others: list[ToolCall]) -> bool:
-        return not mine or bool(others) or self.rounds >= self.max_rounds
+    def _answer_calls(self, mine: list[ToolCall]) -> list[tuple[str, str]]:
+        ccr, exchange = self.fwd.ctx.ccr, self.fwd.exchange
+        assert ccr is not None  # retrieval is only on with a CCR store
+        key_tools: dict[str, str | None] = {}
+        for decision in reversed(exchange.decisions):  # the first decision for a key wins
+            if decision.ccr_key:
+                key_tools[decision.ccr_key] = decision.tool_name
+        results = []
+        for call in mine:
+            text, event = answer(ccr, call.arguments, exchange.id, key_tools.get)
+            results.append((call.id, text))
+            if event is not None:
+                exchange.retrievals.append(event)
+        return results
 
     # Buffered -----------------------------------------------------------------------------
 
@@ -111,14 +148,13 @@ class RetrievalLoop:
                 break
             self.usage += turn.usage
             mine, others = split_calls(turn)
-            if mine and others:
-                await self._resolve(turn, mine, others)
-            if self._finished(mine, others):
+            step = self._step(mine, others)
+            if step is Step.FINAL:
+                if mine and others:
+                    await self._park(turn, mine, others)
                 body = strip_retrieve_calls(self.provider, body) if mine else body
                 break
-            next_request = await self._resolve(turn, mine, others)
-            assert next_request is not None
-            self.sent, self.rounds = next_request, self.rounds + 1
+            next_request = await self._continue(turn, mine, step)
             try:
                 response, body = await self._fetch(next_request)
             except UpstreamUnavailable as err:
@@ -181,15 +217,14 @@ class RetrievalLoop:
     async def _next_round(self, send: Send, turn: AssistantTurn,
                           stream_filter: StreamFilter) -> httpx.Response | None:
         mine, others = split_calls(turn)
-        if self._finished(mine, others):
+        step = self._step(mine, others)
+        if step is Step.FINAL:
             if mine and others:
-                await self._resolve(turn, mine, others)
+                await self._park(turn, mine, others)
             await self._release(send, stream_filter, calls_removed=bool(mine))
             return None
         await send_body(send, RESOLVING)
-        next_request = await self._resolve(turn, mine, others)
-        assert next_request is not None
-        self.sent, self.rounds = next_request, self.rounds + 1
+        next_request = await self._continue(turn, mine, step)
         stream_filter.next_round()
         try:
             response = await self._open_keeping_alive(send, next_request)

@@ -23,6 +23,7 @@ import orjson
 
 from engine.conversation import Provider
 from engine.providers import Adapter, AssistantTurn, ToolCall, rawjson
+from engine.proxy.shown_text import drop_shown_text
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS rounds (
     prefix TEXT PRIMARY KEY, body BLOB NOT NULL, created_at REAL NOT NULL)"""
@@ -30,20 +31,25 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS rounds (
 
 @dataclass(frozen=True)
 class StoredRound:
+    """One answered round. `shown`: the turn's text was streamed to the client, so the client's
+    own next assistant message starts with it too."""
+
     turn: AssistantTurn
     results: tuple[tuple[str, str], ...]
+    shown: bool = False
 
     def dumps(self) -> bytes:
         calls = [[c.id, c.name, c.arguments] for c in self.turn.tool_calls]
         return orjson.dumps({"text": self.turn.text, "calls": calls, "raw": self.turn.raw,
-                             "results": [list(r) for r in self.results]})
+                             "results": [list(r) for r in self.results], "shown": self.shown})
 
     @classmethod
     def loads(cls, body: bytes) -> StoredRound:
         data = orjson.loads(body)
         turn = AssistantTurn(text=data["text"], raw=data["raw"],
                              tool_calls=[ToolCall(*c) for c in data["calls"]])
-        return cls(turn, tuple((str(a), str(b)) for a, b in data["results"]))
+        return cls(turn, tuple((str(a), str(b)) for a, b in data["results"]),
+                   bool(data.get("shown", False)))
 
 
 class RoundStore:
@@ -121,7 +127,13 @@ def prefix_key(provider: Provider, raw: bytes) -> str | None:
 
 
 def reinsert(adapter: Adapter, raw: bytes, store: RoundStore) -> tuple[bytes, int]:
-    """`raw` with every remembered round spliced back where it happened; and how many."""
+    """`raw` with every remembered round spliced back where it happened; and how many.
+
+    A streamed round's text reached the client before the proxy continued upstream, so the
+    client's next assistant message starts with it: the model would read it twice (in the
+    round and in that message). That message is sent without the repeated text
+    (`drop_shown_text`); the round keeps it, as the upstream saw it then. Both edits are the
+    same on every later turn, so the upstream prefix stays byte-identical."""
     if not len(store):
         return raw, 0
     provider = adapter.provider
@@ -129,13 +141,21 @@ def reinsert(adapter: Adapter, raw: bytes, store: RoundStore) -> tuple[bytes, in
     if elements is None:
         return raw, 0
     digest, index, inserted = _seed(provider, orjson.loads(raw)), 0, 0
+    shown, resume = "", 0  # text the client saw in the rounds inserted just before `resume`
     while True:
         stored = store.get(digest.hex()) if index else None
         if stored is not None:
             at = index if index < len(elements) else None
             raw = adapter.append_tool_round(raw, stored.turn, list(stored.results), at=at)
-            elements = _elements(raw, provider) or []
+            grown = _elements(raw, provider) or []
+            resume, elements = index + len(grown) - len(elements), grown
+            shown += stored.turn.text if stored.shown else ""
             inserted += 1
+        elif index == resume and shown:
+            if index < len(elements):
+                raw = drop_shown_text(provider, raw, index, shown)
+                elements = _elements(raw, provider) or []
+            shown = ""
         if index >= len(elements):
             return raw, inserted
         digest = _chain(digest, elements[index])

@@ -13,6 +13,8 @@ import httpx
 import orjson
 import pytest
 
+from engine.conversation import RetrievalEvent
+from engine.proxy.retrieval import LIMIT_TEXT
 from tests.engine.proxy.conftest import API_KEY, RunningProxy, proxy_settings, serve
 from tests.engine.proxy.fake_upstream import AUTO_KEY, FakeProvider, Turn
 from tests.engine.proxy.retrieval_helpers import (
@@ -45,6 +47,8 @@ def tool_names(body: dict[str, Any]) -> list[str]:
 def test_round_trip_is_invisible_to_the_client(
         proxy: RunningProxy, fake: FakeProvider, ask: Asker,
         history: Callable[[], list[dict[str, Any]]], path: str, stream: bool) -> None:
+    store_events: list[RetrievalEvent] = []
+    proxy.ccr.on_event = store_events.append
     fake.script(Turn(text="", calls=[RETRIEVE]), Turn(text=ANSWER))
     seen = ask(proxy, history(), stream)
     assert seen == Seen(ANSWER, [])
@@ -55,6 +59,10 @@ def test_round_trip_is_invisible_to_the_client(
     (exchange,) = proxy.exchanges()
     assert exchange.retrieval_rounds == 1
     assert [(r.hit, r.query) for r in exchange.retrievals] == [(True, "failed error")]
+    # Labelled with the tool whose output was stored (per-tool retrieval rates count it).
+    assert [(r.tool_name, r.exchange_id) for r in exchange.retrievals] == [
+        ("list_users", exchange.id)]
+    assert [(e.tool_name, e.exchange_id) for e in store_events] == [("list_users", exchange.id)]
     billed = sum(len(r.body) // 4 for r in (first, second))
     assert exchange.usage.input_tokens == billed  # usage summed over both rounds
 
@@ -124,14 +132,32 @@ def one_round_proxy(fake: FakeProvider, data_dir: Path) -> Iterator[RunningProxy
 
 @pytest.mark.parametrize("stream", [False, True], ids=["buffered", "streamed"])
 @pytest.mark.parametrize(("ask", "history", "path"), CASES)
+def test_exhausted_rounds_still_end_in_a_real_answer(
+        one_round_proxy: RunningProxy, fake: FakeProvider, ask: Asker,
+        history: Callable[[], list[dict[str, Any]]], path: str, stream: bool) -> None:
+    fake.script(Turn(text="", calls=[RETRIEVE]), Turn(text="", calls=[RETRIEVE]),
+                Turn(text=ANSWER))
+    seen = ask(one_round_proxy, history(), stream)
+    assert seen == Seen(ANSWER, [])
+    _, second, third = fake.llm_requests(path)
+    assert LIMIT_TEXT.encode() not in second.body
+    assert third.body.count(b"retrieval limit reached for this request") == 1
+    (exchange,) = one_round_proxy.exchanges()
+    assert exchange.retrieval_rounds == 2
+    assert len(exchange.retrievals) == 1  # the refused call looked nothing up
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["buffered", "streamed"])
+@pytest.mark.parametrize(("ask", "history", "path"), CASES)
 def test_rounds_are_bounded(one_round_proxy: RunningProxy, fake: FakeProvider, ask: Asker,
                             history: Callable[[], list[dict[str, Any]]], path: str,
                             stream: bool) -> None:
-    fake.script(Turn(text="", calls=[RETRIEVE]), Turn(text="still looking", calls=[RETRIEVE]))
+    fake.script(Turn(text="", calls=[RETRIEVE]), Turn(text="", calls=[RETRIEVE]),
+                Turn(text="still looking", calls=[RETRIEVE]))
     seen = ask(one_round_proxy, history(), stream)
     assert seen.tool_calls == []
     assert "still looking" in seen.text
-    assert len(fake.llm_requests(path)) == 2
+    assert len(fake.llm_requests(path)) == 3
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["buffered", "streamed"])
