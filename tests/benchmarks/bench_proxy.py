@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -38,10 +39,18 @@ SMALL = json.dumps({"model": "gpt-4o",
 
 # Upstream: raw asyncio, keep-alive, content-length JSON or chunked SSE ---------------------
 
-def _sse_chunk(n: int) -> bytes:
+def _sse_chunk(n: int, usage: bool) -> bytes:
+    """One chunk; with include_usage, OpenAI adds "usage":null to each (the proxy asks for usage
+    upstream and takes it out again for a client that did not ask)."""
     data = (b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o",'
-            b'"choices":[{"index":0,"delta":{"content":"w%d "},"finish_reason":null}]}\n\n' % n)
+            b'"choices":[{"index":0,"delta":{"content":"w%d "},"finish_reason":null}]%s}\n\n'
+            % (n, b',"usage":null' if usage else b""))
     return b"%x\r\n%s\r\n" % (len(data), data)
+
+
+USAGE_CHUNK = (b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o",'
+               b'"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":20,'
+               b'"total_tokens":29}}\n\n')
 
 
 async def _upstream_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -56,10 +65,13 @@ async def _upstream_conn(reader: asyncio.StreamReader, writer: asyncio.StreamWri
             if b'"stream": true' in body or b'"stream":true' in body:
                 writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
                              b"transfer-encoding: chunked\r\n\r\n")
+                usage = b'"include_usage"' in body
                 for n in range(STREAM_CHUNKS):
-                    writer.write(_sse_chunk(n))
+                    writer.write(_sse_chunk(n, usage))
                     await writer.drain()
                     await asyncio.sleep(STREAM_GAP_S)
+                if usage:
+                    writer.write(b"%x\r\n%s\r\n" % (len(USAGE_CHUNK), USAGE_CHUNK))
                 done = b"data: [DONE]\n\n"
                 writer.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(done), done))
             else:
@@ -110,6 +122,7 @@ class Conn:
         self.port = port
         self.reader: asyncio.StreamReader
         self.writer: asyncio.StreamWriter
+        self.body = b""  # the last streamed body
 
     async def open(self) -> Conn:
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
@@ -133,12 +146,12 @@ class Conn:
         return elapsed, elapsed, 1
 
     async def _chunked(self, start: float) -> tuple[float, float, int]:
-        first, chunks = 0.0, 0
+        first, chunks, self.body = 0.0, 0, b""
         while True:
             size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
             if first == 0.0:
                 first = time.perf_counter() - start
-            await self.reader.readexactly(size + 2)
+            self.body += (await self.reader.readexactly(size + 2))[:-2]
             if size == 0:
                 return first, time.perf_counter() - start, chunks
             chunks += 1
@@ -170,17 +183,18 @@ async def throughput(port: int, concurrency: int, n: int) -> float:
     return per * concurrency / (time.perf_counter() - start)
 
 
-async def streaming(port: int, n: int) -> tuple[list[float], list[int], list[float]]:
+async def streaming(port: int, n: int, **extra: object
+                    ) -> tuple[list[float], list[int], list[float], bytes]:
     conn = await Conn(port).open()
     body = json.dumps({"model": "gpt-4o", "stream": True,
-                       "messages": [{"role": "user", "content": "hi"}]}).encode()
+                       "messages": [{"role": "user", "content": "hi"}], **extra}).encode()
     firsts, counts, totals = [], [], []
     for _ in range(n):
         first, total, chunks = await conn.post(body)
         firsts.append(first)
         totals.append(total)
         counts.append(chunks)
-    return firsts, counts, totals
+    return firsts, counts, totals, conn.body
 
 
 def tool_output_request(seed: int) -> bytes:
@@ -223,7 +237,7 @@ async def under_compression(port: int, n: int) -> tuple[list[float], int]:
 
 # Orchestration --------------------------------------------------------------------------
 
-def start(target: object, *args: object) -> tuple[multiprocessing.Process, int]:
+def start(target: Callable[..., object], *args: object) -> tuple[multiprocessing.Process, int]:
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.Process(target=target, args=(*args, child), daemon=True)
     process.start()
@@ -253,8 +267,8 @@ async def bench(upstream: int, proxy: int, n: int) -> list[dict[str, object]]:
     results.append(report("proxied throughput at concurrency 32 (req/s)", rate, ">= 400",
                           rate >= 400))
     await asyncio.sleep(PAUSE_S)  # let the proxy's recorder drain before the next phase
-    d_first, d_counts, d_total = await streaming(upstream, 40)
-    p_first, p_counts, p_total = await streaming(proxy, 40)
+    d_first, d_counts, d_total, d_body = await streaming(upstream, 40)
+    p_first, p_counts, p_total, p_body = await streaming(proxy, 40)
     added = pct(p_first, .5) - pct(d_first, .5)
     print(f"streaming ({STREAM_CHUNKS} events, {STREAM_GAP_S * 1000:.0f} ms apart): TTFB direct "
           f"p50 {pct(d_first, .5):.3f} ms, proxied {pct(p_first, .5):.3f} ms; total direct "
@@ -264,6 +278,13 @@ async def bench(upstream: int, proxy: int, n: int) -> list[dict[str, object]]:
     results.append(report("streaming chunks preserved (proxied/direct)",
                           statistics.median(p_counts) / statistics.median(d_counts), "== 1",
                           statistics.median(p_counts) >= statistics.median(d_counts)))
+    results.append(report("streamed body identical (proxy asks usage upstream)",
+                          float(p_body == d_body), "== 1", p_body == d_body))
+    # The same stream when the client states include_usage itself: nothing spliced or hidden.
+    plain = (await streaming(proxy, 40, stream_options={"include_usage": False}))[0]
+    cost = pct(p_first, .5) - pct(plain, .5)
+    print(f"streaming TTFB p50 without the usage splice: {pct(plain, .5):.3f} ms")
+    results.append(report("usage splice + hiding, added TTFB p50 (ms)", cost, "<= 1", cost <= 1))
     await asyncio.sleep(PAUSE_S)
     loaded, heavy = await under_compression(proxy, n // 2)
     print(f"under load: {heavy} requests with ~30k-token tool outputs compressed meanwhile")
