@@ -113,16 +113,16 @@ class ContentRouter:
                 return None
             return self._decision(site, site.mode, detect(text).content_type.value, before, before,
                                   Action.SKIPPED, f"under {minimum:,} tokens", counter)
-        projection = self._projection(site, user_text, model)
+        projection = self._projection(site, user_text, model, before)
         return self._apply(site, projection, before, counter)
 
-    def _projection(self, site: _Site, user_text: str, model: str) -> Projection:
+    def _projection(self, site: _Site, user_text: str, model: str, before: int) -> Projection:
         text = site.block.text
         key = projection_key(self.version, site.tool_name, text)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None and self._redeemable(cached):
             return cached
-        fresh = self._compute(site, user_text, model)
+        fresh = self._compute(site, user_text, model, before)
         if self.cache is None:
             return fresh
         if cached is not None:
@@ -135,13 +135,14 @@ class ContentRouter:
             return True
         return all(self.ccr.contains(key) for key in projection.ccr_keys)
 
-    def _compute(self, site: _Site, user_text: str, model: str) -> Projection:
+    def _compute(self, site: _Site, user_text: str, model: str, before: int) -> Projection:
         text = site.block.text
         if site.mode is Mode.OFF:
             return Projection(detect(text).content_type.value, None, "tool mode off", None,
                               False, (), False, Mode.OFF.value, Action.SKIPPED.value)
         query = query_context(user_text, site.arguments)
-        routed = self.router.route(text, RouteInput(site.tool_name, site.arguments, query, model))
+        routed = self.router.route(text, RouteInput(site.tool_name, site.arguments, query, model),
+                                   before)
         return Projection(routed.content_type, routed.compressor, routed.reason, routed.text,
                           routed.lossy, routed.ccr_keys,
                           site.mode is Mode.OPTIMIZE and routed.text is not None,

@@ -86,8 +86,9 @@ class TextRouter:
         self.ml = ml
         self.splitter = splitter
 
-    def route(self, content: str, given: RouteInput) -> Routed:
-        before = counter_for(given.model).count(content)
+    def route(self, content: str, given: RouteInput, tokens: int | None = None) -> Routed:
+        """`tokens`: the caller's count of `content` for `given.model`, when it has one."""
+        before = counter_for(given.model).count(content) if tokens is None else tokens
         detection = detect(content, self.ml)
         if detection.content_type is ContentType.BINARY:
             return Routed("binary", None, "binary content is never compressed", None,
