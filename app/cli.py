@@ -32,10 +32,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def with_default_command(args: list[str]) -> list[str]:
+    """No command, or only options (`headroom --data-dir X`), means the default command."""
+    starts_with_option = bool(args) and args[0].startswith("-") and args[0] not in ("-h", "--help")
+    if DEFAULT_COMMAND and (not args or starts_with_option):
+        return [DEFAULT_COMMAND, *args]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list and DEFAULT_COMMAND:
-        args_list = [DEFAULT_COMMAND]
+    args_list = with_default_command(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(args_list)
     if not getattr(args, "handler", None):
