@@ -18,11 +18,12 @@ from engine.providers.base import AssistantTurn, RequestFormatError, ToolSpec
 from engine.providers.blocks import (
     resolve_tool_names,
     string_field,
+    tool_list,
+    tool_names,
     unknown,
     where,
 )
 from engine.providers.edits import insert_items, parse_root, render_conversation
-from engine.providers.openai_chat import tool_list, tool_names
 
 KNOWN_ROLES = frozenset({"user", "assistant"})
 THINKING_TYPES = frozenset({"thinking", "redacted_thinking"})

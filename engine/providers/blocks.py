@@ -53,6 +53,26 @@ def resolve_tool_names(messages: Iterable[Message]) -> None:
             block.tool_name = names.get(block.tool_call_id, block.tool_name)
 
 
+def tool_list(data: dict[str, Any]) -> list[dict[str, Any]]:
+    tools = data.get("tools")
+    if tools is None:
+        return []
+    if not isinstance(tools, list):
+        raise RequestFormatError("tools must be an array")
+    return [t for t in tools if isinstance(t, dict)]
+
+
+def tool_names(data: dict[str, Any]) -> set[str]:
+    """Names of the declared tools, whichever provider shape each definition has."""
+    names: set[str] = set()
+    for tool in tool_list(data):
+        inner = tool.get("function")
+        name = inner.get("name") if isinstance(inner, dict) else tool.get("name")
+        if isinstance(name, str):
+            names.add(name)
+    return names
+
+
 def as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 

@@ -17,6 +17,8 @@ from engine.providers.blocks import (
     openai_usage,
     resolve_tool_names,
     string_field,
+    tool_list,
+    tool_names,
     unknown,
     where,
 )
@@ -98,26 +100,6 @@ class OpenAIChatAdapter:
 
     def new_stream_reconstructor(self) -> OpenAIChatStream:
         return OpenAIChatStream()
-
-
-def tool_list(data: dict[str, Any]) -> list[dict[str, Any]]:
-    tools = data.get("tools")
-    if tools is None:
-        return []
-    if not isinstance(tools, list):
-        raise RequestFormatError("tools must be an array")
-    return [t for t in tools if isinstance(t, dict)]
-
-
-def tool_names(data: dict[str, Any]) -> set[str]:
-    """Names of the declared tools, whichever provider shape each definition has."""
-    names: set[str] = set()
-    for tool in tool_list(data):
-        inner = tool.get("function")
-        name = inner.get("name") if isinstance(inner, dict) else tool.get("name")
-        if isinstance(name, str):
-            names.add(name)
-    return names
 
 
 def _message(entry: Any, index: int) -> Message:

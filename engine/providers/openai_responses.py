@@ -12,9 +12,15 @@ from typing import Any
 from engine.conversation import Block, BlockKind, Conversation, JsonPath, Message, Provider
 from engine.providers import rawjson
 from engine.providers.base import AssistantTurn, RequestFormatError, ToolSpec
-from engine.providers.blocks import resolve_tool_names, string_field, unknown, where
+from engine.providers.blocks import (
+    resolve_tool_names,
+    string_field,
+    tool_list,
+    tool_names,
+    unknown,
+    where,
+)
 from engine.providers.edits import decode, insert_items, json_style, parse_root, render_conversation
-from engine.providers.openai_chat import tool_list, tool_names
 from engine.providers.responses_stream import ResponsesStream, turn_from_response
 
 MESSAGE_ROLES = frozenset({"user", "assistant", "system", "developer"})
