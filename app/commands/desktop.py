@@ -26,7 +26,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="send demo traffic through the proxy to a built-in fake provider")
 
 
+def missing_display(environ: dict[str, str], platform: str = sys.platform) -> str | None:
+    """Why a window cannot open here, or None. Qt's own message for this ("reinstalling the
+    application may fix this problem") sends users the wrong way."""
+    graphical = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    if not platform.startswith("linux") or any(environ.get(name) for name in graphical):
+        return None
+    return ("no display found (DISPLAY and WAYLAND_DISPLAY are unset); run `headroom proxy` "
+            "for the proxy without a window, or start the app inside a desktop session")
+
+
 def run(args: argparse.Namespace) -> int:
+    problem = missing_display(args.environ)
+    if problem:
+        print(f"headroom: {problem}", file=sys.stderr)
+        return 2
     # The window, the proxy's event loop and compression share one interpreter: like the
     # headless proxy, hand the GIL over more often so a compressing worker thread does not hold
     # up pass-through requests (nor the GUI). Set here, when the desktop starts, not at import.
