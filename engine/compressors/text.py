@@ -69,7 +69,8 @@ class RelevanceSelector:
         needles = [w for w in dict.fromkeys(words(query)) if len(w) >= 3 and w not in STOPWORDS]
         if not needles:
             return []
-        hits = [sum(1 for n in needles if n in p.lower()) for p in paragraphs]
+        lowered = (p.lower() for p in paragraphs)
+        hits = [sum(1 for n in needles if n in low) for low in lowered]
         candidates = sorted((i for i, h in enumerate(hits) if h), key=lambda i: -hits[i])
         candidates = sorted(candidates[:_MAX_SCORED])
         scores = BM25Scorer().scores(query, [paragraphs[i] for i in candidates],
