@@ -62,12 +62,13 @@ class AnthropicStream:
 
     def _block_delta(self, payload: dict[str, Any]) -> None:
         delta = payload.get("delta")
-        block = self._blocks.get(payload.get("index"))  # type: ignore[arg-type]
+        index = payload.get("index")
+        block = self._blocks.get(index) if isinstance(index, int) else None
         if not isinstance(delta, dict) or block is None:
             return
         dtype = delta.get("type")
         if dtype == "input_json_delta":
-            self._json.setdefault(payload["index"], []).append(str(delta.get("partial_json", "")))
+            self._json.setdefault(index, []).append(str(delta.get("partial_json", "")))
         elif dtype == "citations_delta":
             block.setdefault("citations", []).append(delta.get("citation"))
         elif isinstance(dtype, str) and dtype in _DELTA_FIELDS:
