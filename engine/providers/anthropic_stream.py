@@ -63,9 +63,9 @@ class AnthropicStream:
     def _block_delta(self, payload: dict[str, Any]) -> None:
         delta = payload.get("delta")
         index = payload.get("index")
-        block = self._blocks.get(index) if isinstance(index, int) else None
-        if not isinstance(delta, dict) or block is None:
+        if not isinstance(delta, dict) or not isinstance(index, int) or index not in self._blocks:
             return
+        block = self._blocks[index]
         dtype = delta.get("type")
         if dtype == "input_json_delta":
             self._json.setdefault(index, []).append(str(delta.get("partial_json", "")))
