@@ -125,13 +125,12 @@ class ProxyController(QObject):
         self.start(port)
 
     def set_address(self, host: str, port: int) -> None:
-        """A settings change: restart on the new address if the proxy was running."""
+        """A settings change: restart on the new address if the proxy was running. The old
+        server stops on the pool: it may wait for open streams, and the window must not."""
         running = self.status.state in (ProxyState.RUNNING, ProxyState.STARTING)
-        if running:
-            self.stop_blocking()
         self.status = ProxyStatus(ProxyState.STOPPED, host, port)
         if running:
-            self.start()
+            self.restart(port)
         else:
             self.state_changed.emit(self.status)
 
