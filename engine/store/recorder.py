@@ -92,10 +92,6 @@ class Recorder:
         self._thread = threading.Thread(target=self._run, name="headroom-recorder", daemon=True)
         self._thread.start()
 
-    @property
-    def pending(self) -> int:
-        return self._queue.qsize()
-
     def submit(self, record: Exchange | RetrievalEvent, storage: BodyStorage) -> bool:
         if not self._thread.is_alive():
             return self._count_drop()

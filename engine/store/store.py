@@ -77,10 +77,6 @@ class Store:
     def write_errors(self) -> int:
         return self._recorder.write_errors
 
-    @property
-    def pending(self) -> int:
-        return self._recorder.pending
-
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything recorded so far is committed; False on timeout."""
         return self._recorder.flush(timeout)
