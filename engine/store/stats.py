@@ -112,9 +112,10 @@ class LatencyStats:
     histogram: tuple[tuple[float | None, int], ...]  # (upper bound in ms, None = above all)
 
 
-def _range(since: float | None, until: float | None, column: str = "e.started_at"
-           ) -> tuple[str, dict[str, Any]]:
-    clauses: list[str] = []
+def _range(since: float | None, until: float | None, column: str = "e.started_at",
+           also: str | None = None) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause (or "") limiting `column` to [since, until), and `also` when given."""
+    clauses = [also] if also else []
     params: dict[str, Any] = {}
     if since is not None:
         clauses.append(f"{column} >= :since")
@@ -216,8 +217,7 @@ def tool_medians(source: ReadSource, tool: str, since: float | None = None,
                  window: int = MEDIAN_WINDOW) -> tuple[float | None, float | None, int]:
     """(median % saved as sent, median % optimize achieves, calls covered) over the tool's
     newest `window` calls: one covering-index range scan, no sort."""
-    clause, params = _range(since, None, column="d.started_at")
-    clause = (clause + " AND" if clause else " WHERE") + " d.tool_name = :tool"
+    clause, params = _range(since, None, "d.started_at", also="d.tool_name = :tool")
     rows = fetch(source, (
         "SELECT d.mode, d.action, d.tokens_before, d.tokens_after FROM decisions AS d"
         f"{clause} ORDER BY d.started_at DESC LIMIT :window"),
@@ -284,8 +284,7 @@ def per_workload_stats(source: ReadSource, since: float | None = None) -> list[W
 
 def cache_hit_rate(source: ReadSource, since: float | None = None) -> CacheStats:
     """Provider-reported prompt-cache hits: cached input tokens / all input tokens."""
-    clause, params = _range(since, None)
-    clause = (clause + " AND" if clause else " WHERE") + " e.input_tokens IS NOT NULL"
+    clause, params = _range(since, None, also="e.input_tokens IS NOT NULL")
     row = fetch(source, "SELECT COUNT(*), COALESCE(SUM(e.input_tokens), 0),"
                 f" COALESCE(SUM(e.cached_tokens), 0) FROM exchanges AS e{clause}", params)[0]
     return CacheStats(int(row[0]), int(row[1]), int(row[2]))
@@ -300,8 +299,7 @@ def _percentile(values: list[float], fraction: float) -> float | None:
 def latency_overhead(source: ReadSource, since: float | None = None,
                      bounds: tuple[float, ...] = LATENCY_BOUNDS_MS) -> LatencyStats:
     """Distribution of the time the proxy itself added (ms)."""
-    clause, params = _range(since, None)
-    clause = (clause + " AND" if clause else " WHERE") + " e.proxy_overhead_ms IS NOT NULL"
+    clause, params = _range(since, None, also="e.proxy_overhead_ms IS NOT NULL")
     values = [float(r[0]) for r in fetch(
         source, f"SELECT e.proxy_overhead_ms FROM exchanges AS e{clause} ORDER BY 1", params)]
     counts = [0] * (len(bounds) + 1)
