@@ -31,12 +31,16 @@ class Detection:
 
 @dataclass(frozen=True)
 class ContentMeta:
+    """`tokens`: the router's count of the content for `model`, so a compressor that compares
+    token counts need not count the input again."""
+
     detection: Detection
     tool_name: str | None = None
     tool_arguments: str | None = None
     query: str = ""
     model: str = "gpt-4o"
     token_budget: int | None = None
+    tokens: int | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,7 +140,8 @@ class SmartCrusher:
             self._apply(section, selection, entry.key)
             total = other + section.est_tokens
         text = render_document(doc, sections)
-        return self._finish(content, text, counter.count, entries, omitted, sections)
+        return self._finish(content, text, counter.count, entries, omitted, sections,
+                            meta.tokens)
 
     def _budget(self, content: str, sections: list[Section], meta: ContentMeta) -> int:
         if meta.token_budget:
@@ -164,11 +166,12 @@ class SmartCrusher:
         section.est_tokens = sum(section.costs[i] for i in selection.keep)
 
     @staticmethod
-    def _finish(content: str, text: str, count: Any, entries: list[CCREntry], omitted: int,
-                sections: list[Section]) -> Compressed:
+    def _finish(content: str, text: str, count: Callable[[str], int], entries: list[CCREntry],
+                omitted: int, sections: list[Section], before: int | None) -> Compressed:
+        """`before`: the content's token count when the router has it (else counted here)."""
         text.encode("utf-8")
-        if len(text) >= len(content) or (
-                2 * len(text) > len(content) and count(text) >= count(content)):
+        if len(text) >= len(content) or (2 * len(text) > len(content) and count(text) >= (
+                before if before is not None else count(content))):
             return Compressed(content, "kept: re-encoding did not reduce tokens")
         tables = sum(1 for s in sections if s.spec is not None)
         if entries:

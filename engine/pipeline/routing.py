@@ -136,7 +136,7 @@ class TextRouter:
         kind = detection.content_type.value
         meta = ContentMeta(detection=detection, tool_name=given.tool_name,
                            tool_arguments=given.tool_arguments, query=given.query,
-                           model=given.model)
+                           model=given.model, tokens=before)
         attempt = _Attempt()
         for compressor in self._ranked(content, meta, attempt):
             try:
