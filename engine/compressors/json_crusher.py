@@ -169,6 +169,8 @@ class SmartCrusher:
     def _finish(content: str, text: str, count: Callable[[str], int], entries: list[CCREntry],
                 omitted: int, sections: list[Section], before: int | None) -> Compressed:
         """`before`: the content's token count when the router has it (else counted here)."""
+        # A lone surrogate (from a \ud800-style escape) cannot be sent: raising UnicodeError
+        # here makes compress() pass the input through.
         text.encode("utf-8")
         if len(text) >= len(content) or (2 * len(text) > len(content) and count(text) >= (
                 before if before is not None else count(content))):
