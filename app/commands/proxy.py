@@ -6,12 +6,10 @@ import argparse
 import signal
 import sys
 
-from engine.ccr.store import CCRStore
+from app.engine_parts import EngineParts
 from engine.config import Mode, load_settings
-from engine.pipeline import build_pipeline
 from engine.proxy.app import create_app
 from engine.proxy.server import ProxyServer
-from engine.store.store import Store
 
 NAME = "proxy"
 HELP = "run the local OpenAI/Anthropic-compatible compressing proxy (no window)"
@@ -46,12 +44,9 @@ def run(args: argparse.Namespace) -> int:
                              openai_upstream=args.openai_upstream,
                              anthropic_upstream=args.anthropic_upstream,
                              default_mode=Mode(args.mode))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = Store.open(settings.db_path, settings.body_storage)
-    ccr = CCRStore(settings.ccr_path, settings.ccr_ttl_seconds, settings.ccr_max_bytes)
-    pipeline = build_pipeline(settings, ccr)
-    server = ProxyServer(create_app(settings, store, pipeline, ccr=ccr), settings.host,
-                         settings.port, log_level="info")
+    parts = EngineParts.open(settings)
+    server = ProxyServer(create_app(settings, parts.store, parts.pipeline, ccr=parts.ccr),
+                         settings.host, settings.port, log_level="info")
     try:
         server.start()
         if not server.wait_started(timeout=30):
@@ -65,7 +60,5 @@ def run(args: argparse.Namespace) -> int:
         print("stopping", file=sys.stderr)
     finally:
         server.stop()
-        pipeline.close()
-        ccr.close()
-        store.close()
+        parts.close()
     return 0 if server.error is None else 1
