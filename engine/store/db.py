@@ -8,6 +8,7 @@ emitted on SQLAlchemy's begin event, so DDL in migrations is transactional too."
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ def _check_fts5(connection: sqlite3.Connection) -> None:
 
 
 def _engine(path: Path, read_only: bool, begin: str) -> Engine:
-    uri = f"{path.resolve().as_uri()}?mode=ro" if read_only else f"{path.resolve().as_uri()}"
+    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "")
 
     def connect() -> sqlite3.Connection:
         connection = sqlite3.connect(uri, uri=True, check_same_thread=False,
@@ -53,9 +54,8 @@ def _engine(path: Path, read_only: bool, begin: str) -> Engine:
 def write_engine(path: Path) -> Engine:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(path) as probe:
+        with closing(sqlite3.connect(path)) as probe:
             _check_fts5(probe)
-        probe.close()
     except (OSError, sqlite3.Error) as err:
         raise StoreError(f"cannot open the store at {path}: {err}") from err
     return _engine(path, read_only=False, begin="BEGIN IMMEDIATE")
