@@ -82,7 +82,7 @@ class CCRStore:
         now = self._clock()
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
-            if self._live(entry.key, now):
+            if self._live_with_same_items(entry, now):
                 self._db.execute("UPDATE entries SET last_access=? WHERE key=?", (now, entry.key))
             else:
                 self._insert(entry, now)
@@ -115,6 +115,15 @@ class CCRStore:
     def _live(self, key: str, now: float) -> bool:
         row = self._db.execute("SELECT last_access FROM entries WHERE key=?", (key,)).fetchone()
         return row is not None and now - float(row[0]) <= self.ttl_seconds
+
+    def _live_with_same_items(self, entry: CCREntry, now: float) -> bool:
+        """Keys hash the content only, but the same content may be itemised differently (a
+        file split into paragraphs by one compressor, into symbols by another): the items of
+        the latest put are the ones its marker promises, so a different itemisation replaces."""
+        row = self._db.execute("SELECT last_access, content_type, n_items FROM entries "
+                               "WHERE key=?", (entry.key,)).fetchone()
+        return (row is not None and now - float(row[0]) <= self.ttl_seconds
+                and row[1] == entry.content_type and int(row[2]) == len(entry.items))
 
     def _insert(self, entry: CCREntry, now: float) -> None:
         self._db.execute("DELETE FROM items WHERE key=?", (entry.key,))

@@ -163,3 +163,15 @@ def test_concurrent_puts_and_gets(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_same_content_itemised_differently_replaces_the_items(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    source = "def send(self):\n    return 1\n\ndef close(self):\n    return 2\n"
+    key = ccr_key(source)
+    store.put(CCREntry(key, source, (source,), "text"))
+    store.put(CCREntry(key, source, ("def send(self):\n    return 1\n",
+                                     "def close(self):\n    return 2\n"), "code"))
+    result = store.get(key, query="close")
+    assert result.items_returned == 1
+    assert "def close" in result.text and "def send" not in result.text
