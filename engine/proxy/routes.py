@@ -112,7 +112,9 @@ async def _relay(ctx: ProxyContext, api: Api, send: Send, method: str, url: str,
             async for chunk in response.aiter_raw():
                 await send_body(send, chunk)
         except httpx.TransportError:
-            log.warning("upstream %s broke off mid-response; response truncated", url)
+            # Without the query: some upstreams take the API key there (`?key=`).
+            log.warning("upstream %s broke off mid-response; response truncated",
+                        url.partition("?")[0])
         await send_body(send, b"", more=False)
     finally:
         with anyio.CancelScope(shield=True):
