@@ -3,18 +3,13 @@ Settings and closed once, in order. Qt-free, so the headless `headroom demo` use
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
 from engine.ccr.store import CCRStore
 from engine.config import Settings
 from engine.pipeline.build import build_pipeline
 from engine.pipeline.pipeline import Pipeline
 from engine.store.store import Store
-
-
-class Stoppable(Protocol):
-    def stop(self) -> None: ...
 
 
 @dataclass
@@ -25,7 +20,6 @@ class EngineParts:
     store: Store
     ccr: CCRStore
     pipeline: Pipeline
-    extra_servers: list[Stoppable] = field(default_factory=list)
 
     @classmethod
     def open(cls, settings: Settings) -> EngineParts:
@@ -36,10 +30,6 @@ class EngineParts:
         return cls(settings, store, ccr, build_pipeline(settings, ccr))
 
     def close(self) -> None:
-        for server in self.extra_servers:
-            server.stop()
         self.pipeline.close()
         self.ccr.close()
         self.store.close()
-
-
