@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Signal
 
+from app.snippets import base_url
 from app.tasks import Runner
 
 START_TIMEOUT_S = 10.0
@@ -48,7 +49,7 @@ class ProxyStatus:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return base_url(self.host, self.port)
 
 
 def port_in_use(host: str, port: int) -> bool:

@@ -13,8 +13,13 @@ class Snippet:
     code: str
 
 
+def base_url(host: str, port: int) -> str:
+    """An IPv6 host (`::1`) needs brackets in a URL."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def snippets(host: str, port: int) -> list[Snippet]:
-    base = f"http://{host}:{port}"
+    base = base_url(host, port)
     return [
         Snippet("OpenAI SDK", "python",
                 "from openai import OpenAI\n\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from app.proxy_thread import ProxyController, ProxyState
+from app.proxy_thread import ProxyController, ProxyState, ProxyStatus
 from app.tasks import Runner
 
 
@@ -38,3 +38,8 @@ def test_new_address_restarts_without_stopping_on_the_gui_thread(qtbot: Any) -> 
                     and proxy.status.port == 18788)
     assert [s.url for s in servers] == ["http://127.0.0.1:18787", "http://127.0.0.1:18788"]
     assert servers[0].stopped_on not in (None, threading.main_thread())
+
+
+def test_base_url_brackets_an_ipv6_host() -> None:
+    assert ProxyStatus(ProxyState.RUNNING, "::1", 8787).base_url == "http://[::1]:8787"
+    assert ProxyStatus(ProxyState.RUNNING, "127.0.0.1", 8787).base_url == "http://127.0.0.1:8787"
