@@ -3,8 +3,7 @@ off (leave alone). Modes are looked up per tool result; a request header may ove
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from engine.config import Mode
@@ -21,15 +20,12 @@ class ToolPolicy:
     default_mode: Mode
     modes: ToolModes | None = None
     override: Mode | None = None
-    fixed: Mapping[str, Mode] = field(default_factory=dict)
 
     def mode_for(self, tool_name: str | None) -> Mode:
         if self.override is not None:
             return self.override
         if tool_name is None:
             return self.default_mode
-        if tool_name in self.fixed:
-            return self.fixed[tool_name]
         stored = self.modes.tool_mode(tool_name) if self.modes else None
         return stored if stored is not None else self.default_mode
 
