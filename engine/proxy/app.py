@@ -1,8 +1,8 @@
 """`create_app(settings, store, pipeline, upstream)`: the proxy as a FastAPI application.
 
 Routes are plain Starlette routes (no dependency injection on the hot path). The safety
-middleware wraps everything; the upstream client and the retrieval-round store are closed with
-the app.
+middleware wraps everything; the upstream client and a retrieval-round store the app opened
+itself are closed with the app, so an app is served once.
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ def create_app(settings: Settings, store: ExchangeSink, pipeline: Pipeline | Non
                rounds: RoundStore | None = None) -> FastAPI:
     """`ccr` enables transparent retrieval; `rounds` remembers retrieval rounds across turns
     (defaults to a file in the data dir when `ccr` is given)."""
+    owned_rounds = None
     if ccr is not None and rounds is None:
-        rounds = RoundStore(settings.data_dir / "retrieval_rounds.db", settings.ccr_ttl_seconds)
+        rounds = owned_rounds = RoundStore(settings.data_dir / "retrieval_rounds.db",
+                                           settings.ccr_ttl_seconds)
     ctx = ProxyContext(settings=settings, store=store, pipeline=pipeline,
                        upstream=upstream or Upstream.from_settings(settings), ccr=ccr,
                        rounds=rounds)
@@ -57,6 +59,8 @@ def create_app(settings: Settings, store: ExchangeSink, pipeline: Pipeline | Non
         finally:
             await ctx.upstream.aclose()
             ctx.finisher.close()
+            if owned_rounds is not None:  # an app is served once (its upstream is closed too)
+                owned_rounds.close()
 
     app = FastAPI(title="Headroom proxy", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url=None)
