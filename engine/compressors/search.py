@@ -19,7 +19,8 @@ from engine.compressors.log_templates import mask
 from engine.compressors.marker import omission_notice
 from engine.relevance import match_items, query_context, tokenize
 
-_HIT = re.compile(r"^(?:\./)?(?!\d{4}-\d\d-\d\d)(?P<path>[^\s:]{1,300}?)"
+# `path:line:text` (a match) or `path-line-text` (context); not an ISO date (`2024-01-02`).
+GREP_HIT = re.compile(r"^(?:\./)?(?!\d{4}-\d\d-\d\d)(?P<path>[^\s:]{1,300}?)"
                   r"(?P<sep>[:-])(?P<line>\d+)(?P=sep)(?P<text>.*)$")
 _PATH_ONLY_HIT = re.compile(r"^(?:\./)?(?P<path>[^\s:]{1,300}?\.\w{1,10}):(?P<text>.*)$")
 _HEADING_HIT = re.compile(r"^(?P<line>\d+)(?P<sep>[:-])(?P<text>.*)$")
@@ -73,7 +74,7 @@ def parse(lines: list[str]) -> Parsed:
 
 
 def _parse_hit(line: str, heading: str | None, i: int) -> tuple[str, Hit] | None:
-    match = _HIT.match(line)
+    match = GREP_HIT.match(line)
     if match:
         return match["path"], Hit(i, int(match["line"]), match["text"], match["sep"] == "-")
     if heading is not None:

@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from engine.compressors.base import ContentType
+from engine.compressors.search import GREP_HIT
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _DIFF_START = re.compile(r"^(?:diff --git |--- \S|Index: \S)")
 _DIFF_BODY = re.compile(r"^(?:[ +\-\\]|@@ |\+\+\+ |--- |diff |index |new file|deleted file"
                         r"|similarity|rename |old mode|new mode|Binary files)")
-_HIT = re.compile(r"^(?:\./)?(?!\d{4}-\d\d-\d\d)[^\s:]{1,300}?([:-])\d+\1")
 _LOG_LINE = re.compile(
     r"\d\d:\d\d:\d\d|\b(?:INFO|DEBUG|WARN(?:ING)?|ERROR|FATAL|TRACE|NOTICE)\b"
     r"|^\s+at \S|^Traceback \(|^\s+File \"|^E\s{2,}|^\[\w+\]"
@@ -128,7 +128,7 @@ def _diff_block(lines: list[str], i: int) -> tuple[int, int, ContentType] | None
 
 def _search_block(lines: list[str], i: int) -> tuple[int, int, ContentType] | None:
     j = i
-    while j < len(lines) and (_HIT.match(lines[j]) or lines[j].rstrip() == "--"):
+    while j < len(lines) and (GREP_HIT.match(lines[j]) or lines[j].rstrip() == "--"):
         j += 1
     return (i, j, ContentType.SEARCH) if j - i >= _MIN_HITS else None
 
