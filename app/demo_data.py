@@ -73,10 +73,19 @@ def issue_list(count: int = 120, seed: int = 3) -> str:
 
 
 def python_module(functions: int = 60) -> str:
-    parts = ['"""Pricing rules for the shop."""', "", "from decimal import Decimal", ""]
+    parts = ['"""Pricing rules for the shop."""', "", "from decimal import Decimal", "",
+             "from shop.customers import Customer", "", "MIN_RATE = Decimal('0.5')", ""]
     for n in range(functions):
-        parts += [f"def rule_{n}(price: Decimal, qty: int) -> Decimal:",
-                  f'    """Discount rule {n}: applies above {n + 2} items."""',
-                  f"    if qty > {n + 2}:", f"        return price * Decimal('0.{90 + n % 9}')",
-                  "    return price", ""]
+        parts += [f"def rule_{n}(price: Decimal, qty: int, customer: Customer) -> Decimal:",
+                  f'    """Discount rule {n}: applies above {n + 2} items for active customers."""',
+                  "    if not customer.active or qty <= 0:",
+                  "        return price",
+                  f"    threshold = {n + 2} if customer.tier == 'gold' else {n + 4}",
+                  "    if qty <= threshold:",
+                  "        return price",
+                  f"    rate = Decimal('0.{90 + n % 9}')",
+                  "    if customer.coupon is not None and customer.coupon.valid_for(qty):",
+                  "        rate -= customer.coupon.extra_rate",
+                  "    discounted = (price * rate).quantize(Decimal('0.01'))",
+                  "    return max(discounted, price * MIN_RATE)", ""]
     return "\n".join(parts)
