@@ -16,9 +16,8 @@ from engine.providers.anthropic_response import turn_from_message
 from engine.providers.anthropic_stream import AnthropicStream
 from engine.providers.base import AssistantTurn, RequestFormatError, ToolSpec
 from engine.providers.blocks import (
-    resolve_tool_names,
+    conversation_from,
     string_field,
-    tool_list,
     tool_names,
     unknown,
     where,
@@ -38,16 +37,7 @@ class AnthropicMessagesAdapter:
         if not isinstance(entries, list):
             raise RequestFormatError("messages must be an array of message objects")
         messages = [_message(entry, i) for i, entry in enumerate(entries)]
-        resolve_tool_names(messages)
-        return Conversation(
-            provider=self.provider,
-            model=string_field(data, "model", (), required=False) or "",
-            messages=messages,
-            raw=bytes(raw),
-            system=_system(data.get("system")),
-            tools=tool_list(data),
-            stream=data.get("stream") is True,
-        )
+        return conversation_from(self.provider, data, raw, messages, _system(data.get("system")))
 
     def render_request(self, conv: Conversation) -> bytes:
         return render_conversation(conv)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from engine.conversation import Block, BlockKind, JsonPath, Message, Usage
+from engine.conversation import Block, BlockKind, Conversation, JsonPath, Message, Provider, Usage
 from engine.providers.base import RequestFormatError
 
 
@@ -51,6 +51,31 @@ def resolve_tool_names(messages: Iterable[Message]) -> None:
     for block in all_blocks:
         if block.kind in (BlockKind.TOOL_RESULT, BlockKind.IMAGE) and block.tool_call_id:
             block.tool_name = names.get(block.tool_call_id, block.tool_name)
+
+
+SYSTEM_ROLES = frozenset({"system", "developer"})
+
+
+def system_texts(messages: Iterable[Message]) -> list[Block]:
+    """Text blocks of system/developer messages (OpenAI keeps its system prompt in messages)."""
+    return [b for m in messages if m.role in SYSTEM_ROLES for b in m.blocks
+            if b.kind is BlockKind.TEXT]
+
+
+def conversation_from(provider: Provider, data: dict[str, Any], raw: bytes,
+                      messages: list[Message], system: list[Block]) -> Conversation:
+    """The Conversation every adapter builds once its messages are parsed: tool-result names
+    resolved, and model, tools and stream read from the request's top level."""
+    resolve_tool_names(messages)
+    return Conversation(
+        provider=provider,
+        model=string_field(data, "model", (), required=False) or "",
+        messages=messages,
+        raw=bytes(raw),
+        system=system,
+        tools=tool_list(data),
+        stream=data.get("stream") is True,
+    )
 
 
 def tool_list(data: dict[str, Any]) -> list[dict[str, Any]]:

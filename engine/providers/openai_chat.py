@@ -14,10 +14,10 @@ import orjson
 from engine.conversation import Block, BlockKind, Conversation, JsonPath, Message, Provider
 from engine.providers.base import AssistantTurn, RequestFormatError, ToolCall, ToolSpec
 from engine.providers.blocks import (
+    conversation_from,
     openai_usage,
-    resolve_tool_names,
     string_field,
-    tool_list,
+    system_texts,
     tool_names,
     unknown,
     where,
@@ -26,7 +26,6 @@ from engine.providers.edits import insert_items, parse_root, render_conversation
 from engine.providers.openai_stream import OpenAIChatStream
 
 KNOWN_ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
-SYSTEM_ROLES = frozenset({"system", "developer"})
 RESULT_ROLES = frozenset({"tool", "function"})
 
 
@@ -39,23 +38,7 @@ class OpenAIChatAdapter:
         if not isinstance(entries, list):
             raise RequestFormatError("messages must be an array of message objects")
         messages = [_message(entry, i) for i, entry in enumerate(entries)]
-        resolve_tool_names(messages)
-        system = [
-            b
-            for m in messages
-            if m.role in SYSTEM_ROLES
-            for b in m.blocks
-            if b.kind is BlockKind.TEXT
-        ]
-        return Conversation(
-            provider=self.provider,
-            model=string_field(data, "model", (), required=False) or "",
-            messages=messages,
-            raw=bytes(raw),
-            system=system,
-            tools=tool_list(data),
-            stream=data.get("stream") is True,
-        )
+        return conversation_from(self.provider, data, raw, messages, system_texts(messages))
 
     def render_request(self, conv: Conversation) -> bytes:
         return render_conversation(conv)

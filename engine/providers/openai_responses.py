@@ -13,9 +13,9 @@ from engine.conversation import Block, BlockKind, Conversation, JsonPath, Messag
 from engine.providers import rawjson
 from engine.providers.base import AssistantTurn, RequestFormatError, ToolSpec
 from engine.providers.blocks import (
-    resolve_tool_names,
+    conversation_from,
     string_field,
-    tool_list,
+    system_texts,
     tool_names,
     unknown,
     where,
@@ -24,7 +24,6 @@ from engine.providers.edits import decode, insert_items, json_style, parse_root,
 from engine.providers.responses_stream import ResponsesStream, turn_from_response
 
 MESSAGE_ROLES = frozenset({"user", "assistant", "system", "developer"})
-SYSTEM_ROLES = frozenset({"system", "developer"})
 TEXT_PARTS = frozenset({"input_text", "output_text", "text"})
 CALL_TYPES = {"function_call": "arguments", "custom_tool_call": "input"}
 OUTPUT_TYPES = frozenset({"function_call_output", "custom_tool_call_output"})
@@ -36,27 +35,12 @@ class OpenAIResponsesAdapter:
     def parse_request(self, raw: bytes) -> Conversation:
         data = parse_root(raw)
         messages = _messages(data.get("input"))
-        resolve_tool_names(messages)
         instructions = data.get("instructions")
         system = []
         if isinstance(instructions, str):
             system.append(Block(BlockKind.TEXT, instructions, ("instructions",)))
-        system += [
-            b
-            for m in messages
-            if m.role in SYSTEM_ROLES
-            for b in m.blocks
-            if b.kind is BlockKind.TEXT
-        ]
-        return Conversation(
-            provider=self.provider,
-            model=string_field(data, "model", (), required=False) or "",
-            messages=messages,
-            raw=bytes(raw),
-            system=system,
-            tools=tool_list(data),
-            stream=data.get("stream") is True,
-        )
+        return conversation_from(self.provider, data, raw, messages,
+                                 system + system_texts(messages))
 
     def render_request(self, conv: Conversation) -> bytes:
         return render_conversation(conv)
