@@ -13,7 +13,7 @@ import orjson
 
 from engine.providers.anthropic_response import turn_from_message
 from engine.providers.base import AssistantTurn
-from engine.providers.sse import SSEEvent
+from engine.providers.sse import SSEEvent, event_object
 
 _DELTA_FIELDS = {
     "text_delta": "text",
@@ -32,11 +32,8 @@ class AnthropicStream:
         self.error: Any = None
 
     def feed(self, event: SSEEvent) -> None:
-        try:
-            payload = orjson.loads(event.data)
-        except orjson.JSONDecodeError:
-            return
-        if not isinstance(payload, dict):
+        payload = event_object(event)
+        if payload is None:
             return
         kind = payload.get("type", event.event)
         handler = {

@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from engine.conversation import Usage
 from engine.providers.base import AssistantTurn, ToolCall
 from engine.providers.blocks import openai_usage
-from engine.providers.sse import SSEEvent
+from engine.providers.sse import SSEEvent, event_object
 
 
 @dataclass
@@ -37,13 +35,8 @@ class OpenAIChatStream:
         self.error: Any = None
 
     def feed(self, event: SSEEvent) -> None:
-        if event.data.strip() in ("", "[DONE]"):
-            return
-        try:
-            chunk = orjson.loads(event.data)
-        except orjson.JSONDecodeError:
-            return
-        if not isinstance(chunk, dict):
+        chunk = event_object(event)
+        if chunk is None:
             return
         if "error" in chunk:
             self.error = chunk["error"]

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from engine.providers.base import AssistantTurn, RequestFormatError, ToolCall
 from engine.providers.blocks import openai_usage
-from engine.providers.sse import SSEEvent
+from engine.providers.sse import SSEEvent, event_object
 
 FINAL_EVENTS = frozenset({"response.completed", "response.incomplete", "response.failed"})
 
@@ -62,11 +60,8 @@ class ResponsesStream:
         self.error: Any = None
 
     def feed(self, event: SSEEvent) -> None:
-        try:
-            payload = orjson.loads(event.data)
-        except orjson.JSONDecodeError:
-            return
-        if not isinstance(payload, dict):
+        payload = event_object(event)
+        if payload is None:
             return
         kind = str(payload.get("type", event.event))
         response = payload.get("response")

@@ -10,6 +10,9 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import orjson
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -114,3 +117,12 @@ def encode_event(event: SSEEvent) -> bytes:
         lines.append(f"retry: {event.retry}")
     lines.extend(f"data: {part}" for part in _LINE_BREAK.split(event.data))
     return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+def event_object(event: SSEEvent) -> dict[str, Any] | None:
+    """The event's data as a JSON object; None for `[DONE]`, keep-alives and anything else."""
+    try:
+        payload = orjson.loads(event.data)
+    except orjson.JSONDecodeError:
+        return None
+    return payload if isinstance(payload, dict) else None
